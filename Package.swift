@@ -1,0 +1,46 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "supervisor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "supervisor", targets: ["supervisor"]),
+        .executable(name: "agent-sim", targets: ["agent-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libzmq through pkg-config; `apt-get install libzmq3-dev` provides it.
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        // fork/exec with process group, parent-death signal and cgroup join; pidfd calls.
+        .target(name: "CSpawn"),
+        // Pure: manifest, graph, state machines. No I/O imports allowed here.
+        .target(
+            name: "SupervisorModel",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // The I/O layer: reactor, launcher, probes, logs.
+        .target(
+            name: "SupervisorCore",
+            dependencies: ["SupervisorModel", "CZeroMQ", "CSpawn"]
+        ),
+        .executableTarget(
+            name: "supervisor",
+            dependencies: [
+                "SupervisorCore", "SupervisorModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "agent-sim", dependencies: ["SupervisorCore"]),
+        .testTarget(name: "SupervisorModelTests", dependencies: ["SupervisorModel"]),
+        .testTarget(name: "SupervisorCoreTests", dependencies: ["SupervisorCore", "SupervisorModel"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["SupervisorModel"]),
+    ]
+)

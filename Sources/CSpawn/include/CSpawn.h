@@ -1,0 +1,70 @@
+#ifndef CSPAWN_H
+#define CSPAWN_H
+
+#include <sys/types.h>
+
+/// What to start. Every pointer is owned by the caller and only read before `cspawn_spawn` returns.
+typedef struct {
+    const char *path;           /* absolute path of the executable (PATH is resolved by the caller) */
+    char *const *argv;          /* NULL-terminated */
+    char *const *envp;          /* NULL-terminated */
+    const char *cwd;            /* NULL: inherit */
+    int stdin_fd;               /* -1: /dev/null */
+    int stdout_fd;              /* -1: /dev/null */
+    int stderr_fd;              /* -1: /dev/null */
+    int death_signal;           /* sent to the child when the forking thread dies; 0: none */
+    const char *cgroup_procs;   /* cgroup.procs file to join before exec; NULL: none */
+} cspawn_request;
+
+/// Which step of the child failed, when `error` is set.
+enum cspawn_stage {
+    CSPAWN_STAGE_NONE = 0,
+    CSPAWN_STAGE_FORK = 1,
+    CSPAWN_STAGE_SETUP = 2,
+    CSPAWN_STAGE_CGROUP = 3,
+    CSPAWN_STAGE_CWD = 4,
+    CSPAWN_STAGE_EXEC = 5,
+    CSPAWN_STAGE_PIDFD = 6,
+};
+
+typedef struct {
+    pid_t pid;    /* 0 when the start failed */
+    int pidfd;    /* -1 when the start failed */
+    int error;    /* errno of the failing step; 0 on success */
+    int stage;    /* enum cspawn_stage */
+} cspawn_result;
+
+/// Forks and execs `request`. The child gets its own process group, the parent-death signal,
+/// a clean signal mask and default dispositions, joins the cgroup, then execs. Returns 0 on
+/// success, -1 with `result->error`/`stage` set on failure (the failed child is already reaped).
+int cspawn_spawn(const cspawn_request *request, cspawn_result *result);
+
+/// pidfd_open(2). Returns the fd or -1 with errno.
+int cspawn_pidfd_open(pid_t pid);
+
+/// Non-blocking reap through a pidfd (waitid P_PIDFD, WEXITED|WNOHANG).
+/// When `group` > 0 and the process has exited, SIGKILL goes to that process group *before*
+/// the leader is reaped (while its pid, and so the group id, cannot have been reused), so no
+/// stray child of the agent survives it.
+/// Returns 1 when reaped (`exit_code` or `term_signal` set, the other -1), 0 when still running,
+/// -1 with errno on error.
+int cspawn_pidfd_reap(int pidfd, pid_t group, int *exit_code, int *term_signal, int *core_dumped);
+
+/// Installs async-signal-safe handlers for `signals` that write each signal number as one byte
+/// to `write_fd` (a non-blocking pipe the caller polls). Returns 0, or -1 with errno.
+int cspawn_signal_forward(int write_fd, const int *signals, int count);
+
+/// Like `cspawn_signal_forward`, on a new non-blocking close-on-exec pipe; returns its read
+/// end, or -1 with errno.
+int cspawn_signal_pipe(const int *signals, int count);
+
+/// Restores the default disposition of `signals` (used when the reactor shuts down).
+void cspawn_signal_default(const int *signals, int count);
+
+/// prctl(PR_SET_PDEATHSIG) for the calling thread's process (used by helpers such as agent-sim).
+int cspawn_set_death_signal(int signal);
+
+/// pipe2(fds, O_CLOEXEC). Returns 0 or -1 with errno.
+int cspawn_pipe_cloexec(int fds[2]);
+
+#endif

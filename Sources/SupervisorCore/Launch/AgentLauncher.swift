@@ -1,0 +1,127 @@
+import CSpawn
+import Foundation
+import SupervisorModel
+
+/// A started agent process: its pid (also its process group), the pidfd it is reaped through,
+/// and the read ends of its stdout and stderr pipes.
+public struct LaunchedProcess: Sendable {
+    public var pid: Int32
+    public var pidfd: Int32
+    public var stdout: Int32
+    public var stderr: Int32
+}
+
+/// Starts agent processes through the C shim. Must be called from the reactor thread: the
+/// parent-death signal is tied to the thread that forks.
+public struct AgentLauncher {
+    /// The folder relative paths in the manifest are taken from.
+    public var baseDirectory: String
+    /// The supervisor's environment, passed on to every agent.
+    public var inheritedEnvironment: [String: String]
+
+    public init(baseDirectory: String, inheritedEnvironment: [String: String]) {
+        self.baseDirectory = baseDirectory
+        self.inheritedEnvironment = inheritedEnvironment
+    }
+
+    /// The working directory an agent runs in.
+    public func workingDirectory(for spec: AgentSpec) -> String {
+        guard let cwd = spec.cwd, !cwd.isEmpty else { return baseDirectory }
+        return cwd.hasPrefix("/") ? cwd : baseDirectory + "/" + cwd
+    }
+
+    /// Starts `spec`'s command with stdout/stderr on fresh pipes. A failure carries a sentence
+    /// with the errno (command not found, not executable, bad cwd, ...).
+    public func launch(_ spec: AgentSpec) -> Result<LaunchedProcess, ExecutableResolver.Failure> {
+        let environment = AgentEnvironment.build(for: spec, inherited: inheritedEnvironment)
+        let directory = workingDirectory(for: spec)
+        let searchPath = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        let path: String
+        switch ExecutableResolver.resolve(spec.command[0], directory: directory, searchPath: searchPath) {
+        case .success(let resolved): path = resolved
+        case .failure(let failure): return .failure(failure)
+        }
+        let output: (read: Int32, write: Int32)
+        let errors: (read: Int32, write: Int32)
+        do {
+            output = try Descriptor.pipe()
+            errors = try Descriptor.pipe()
+        } catch {
+            return .failure(ExecutableResolver.Failure(errno: (error as? SystemError)?.errno ?? EIO, message: "\(error)"))
+        }
+        defer {
+            close(output.write)
+            close(errors.write)
+        }
+        let result = Self.spawn(
+            path: path, arguments: spec.command, environment: environment, directory: directory,
+            stdout: output.write, stderr: errors.write)
+        switch result {
+        case .success(let (pid, pidfd)):
+            return .success(LaunchedProcess(pid: pid, pidfd: pidfd, stdout: output.read, stderr: errors.read))
+        case .failure(let failure):
+            close(output.read)
+            close(errors.read)
+            return .failure(failure)
+        }
+    }
+
+    /// fork/exec with a parent-death SIGKILL and a process group of its own.
+    public static func spawn(
+        path: String, arguments: [String], environment: [String: String], directory: String?,
+        stdout: Int32, stderr: Int32, cgroupProcs: String? = nil
+    ) -> Result<(pid: Int32, pidfd: Int32), ExecutableResolver.Failure> {
+        let argv = CStringArray(arguments)
+        let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        var result = cspawn_result()
+        let rc: Int32 = path.withCString { cPath in
+            withOptionalCString(directory) { cDirectory in
+                withOptionalCString(cgroupProcs) { cCgroup in
+                    var request = cspawn_request(
+                        path: cPath, argv: argv.pointer, envp: envp.pointer, cwd: cDirectory,
+                        stdin_fd: -1, stdout_fd: stdout, stderr_fd: stderr, death_signal: SIGKILL,
+                        cgroup_procs: cCgroup)
+                    return cspawn_spawn(&request, &result)
+                }
+            }
+        }
+        guard rc == 0 else {
+            let stage: String
+            switch Int(result.stage) {
+            case Int(CSPAWN_STAGE_CWD.rawValue): stage = "cannot enter working directory \(directory ?? "")"
+            case Int(CSPAWN_STAGE_EXEC.rawValue): stage = "exec \(path) failed"
+            case Int(CSPAWN_STAGE_CGROUP.rawValue): stage = "cannot join cgroup"
+            case Int(CSPAWN_STAGE_FORK.rawValue): stage = "fork failed"
+            default: stage = "process set-up failed"
+            }
+            let message = "\(stage): \(String(cString: strerror(result.error))) (errno \(result.error))"
+            return .failure(ExecutableResolver.Failure(errno: result.error, message: message))
+        }
+        return .success((result.pid, result.pidfd))
+    }
+}
+
+/// A NULL-terminated `char *[]` kept alive for the duration of a spawn.
+final class CStringArray {
+    private let storage: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    private let count: Int
+
+    init(_ strings: [String]) {
+        count = strings.count + 1
+        storage = .allocate(capacity: count)
+        for (index, string) in strings.enumerated() { storage[index] = strdup(string) }
+        storage[strings.count] = nil
+    }
+
+    deinit {
+        for index in 0..<count { free(storage[index]) }
+        storage.deallocate()
+    }
+
+    var pointer: UnsafePointer<UnsafeMutablePointer<CChar>?> { UnsafePointer(storage) }
+}
+
+private func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let text else { return body(nil) }
+    return text.withCString { body($0) }
+}

@@ -1,0 +1,96 @@
+import CSpawn
+import CZeroMQ
+import Foundation
+import SupervisorModel
+
+/// The processes and output pipes the reactor owns, one entry per running agent.
+///
+/// Pipes outlive their process until end of file, so the last lines an agent wrote are logged
+/// even when they arrive after its exit.
+final class AgentProcessTable {
+    struct Pipe {
+        var agent: String
+        var stream: AgentLog.Stream
+    }
+
+    private(set) var processes: [String: LaunchedProcess] = [:]
+    private(set) var pipes: [Int32: Pipe] = [:]
+    private var logs: [String: AgentLog] = [:]
+    private let logDirectory: String
+    private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+
+    init(logDirectory: String) {
+        self.logDirectory = logDirectory
+    }
+
+    /// The agent's log, opened on first use.
+    func log(for spec: AgentSpec) throws -> AgentLog {
+        if let log = logs[spec.name] { return log }
+        let log = try AgentLog(directory: logDirectory, agent: spec.name, rotation: spec.logs)
+        logs[spec.name] = log
+        return log
+    }
+
+    func add(_ process: LaunchedProcess, for agent: String) {
+        processes[agent] = process
+        pipes[process.stdout] = Pipe(agent: agent, stream: .out)
+        pipes[process.stderr] = Pipe(agent: agent, stream: .err)
+    }
+
+    /// Poll items: every pidfd and every open pipe.
+    func pollItems() -> [(item: zmq_pollitem_t, tag: ReactorTag)] {
+        var items: [(zmq_pollitem_t, ReactorTag)] = []
+        for (agent, process) in processes {
+            items.append((zmq_pollitem_t(socket: nil, fd: process.pidfd, events: Int16(ZMQ_POLLIN), revents: 0), .process(agent)))
+        }
+        for fd in pipes.keys {
+            items.append((zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0), .pipe(fd)))
+        }
+        return items
+    }
+
+    /// Reads what a pipe has and logs it; closes it at end of file.
+    func drain(_ fd: Int32) {
+        guard let pipe = pipes[fd], let log = logs[pipe.agent] else { return }
+        guard let chunk = Descriptor.readAvailable(fd, into: &readBuffer) else {
+            log.finish(pipe.stream)
+            close(fd)
+            pipes[fd] = nil
+            return
+        }
+        log.receive(chunk, from: pipe.stream)
+    }
+
+    /// Reaps the agent if its process has exited (killing what is left of its process group).
+    func reap(_ agent: String) -> ExitStatus? {
+        guard let process = processes[agent] else { return nil }
+        var code: Int32 = -1, signal: Int32 = -1, core: Int32 = 0
+        guard cspawn_pidfd_reap(process.pidfd, process.pid, &code, &signal, &core) == 1 else { return nil }
+        close(process.pidfd)
+        processes[agent] = nil
+        // Log whatever the agent wrote before it died.
+        drain(process.stdout)
+        drain(process.stderr)
+        return code >= 0 ? .code(code) : .signal(signal, coreDumped: core != 0)
+    }
+
+    /// Sends a signal to the agent's process group.
+    func signal(_ agent: String, _ number: Int32) -> Int32? {
+        guard let process = processes[agent] else { return nil }
+        kill(-process.pid, number)
+        return process.pid
+    }
+
+    /// Kills every process group at once (last resort when the reactor itself fails).
+    func killAll() {
+        for process in processes.values { kill(-process.pid, SIGKILL) }
+    }
+}
+
+/// What a poll item belongs to.
+enum ReactorTag {
+    case wake
+    case process(String)
+    case pipe(Int32)
+    case probe(String)
+}

@@ -1,0 +1,54 @@
+import Foundation
+import SupervisorModel
+
+extension Reactor {
+    /// Carries out one action of the model.
+    func perform(_ action: SupervisorAction) {
+        switch action {
+        case .spawn(let agent):
+            spawn(agent)
+        case .probe(let agent, let generation):
+            guard let spec = model.specs[agent] else { return }
+            if let outcome = probes.start(spec, generation: generation, now: MonotonicClock.now()) {
+                pendingEvents.append(.probed(agent: agent, generation: generation, outcome: outcome))
+            }
+        case .signal(let agent, let signal):
+            if let pid = processes.signal(agent, signal) {
+                log.note("sent \(SignalName.of(signal)) to \(agent) (process group \(pid))")
+            }
+        case .setTimer(let key, let after):
+            timers.set(key, at: MonotonicClock.now() + after)
+        case .announce(let transition):
+            log.note("\(transition.agent): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason))")
+            progress.record(transition, model: model)
+            onTransition?(transition)
+        case .startupFinished(let summary):
+            progress.finish()
+            for line in StartupReport.lines(for: summary) { log.note(line) }
+            onStartupFinished?(summary)
+        case .exit:
+            finished = true
+        }
+    }
+
+    private func spawn(_ agent: String) {
+        guard let spec = model.specs[agent] else { return }
+        let agentLog: AgentLog
+        do {
+            agentLog = try processes.log(for: spec)
+        } catch {
+            pendingEvents.append(.spawnFailed(agent: agent, reason: "cannot open its log file: \(error)"))
+            return
+        }
+        switch launcher.launch(spec) {
+        case .success(let process):
+            processes.add(process, for: agent)
+            log.note("\(agent) spawned pid \(process.pid): \(spec.command.joined(separator: " "))")
+            pendingEvents.append(.spawned(agent: agent, pid: process.pid))
+        case .failure(let failure):
+            agentLog.receive(Array("supervisor: cannot start \(agent): \(failure.message)\n".utf8), from: .err)
+            log.note("\(agent) cannot start: \(failure.message)")
+            pendingEvents.append(.spawnFailed(agent: agent, reason: failure.message))
+        }
+    }
+}

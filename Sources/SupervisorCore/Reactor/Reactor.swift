@@ -1,0 +1,142 @@
+import CSpawn
+import CZeroMQ
+import Foundation
+import SupervisorModel
+
+/// The one long-lived thread that performs what the pure `HostSupervisor` decides.
+///
+/// It owns every resource of a running host: child processes (reaped through their pidfds),
+/// their output pipes, probe sockets and timers. One `zmq_poll` waits on all of them, plus a
+/// wake pipe that signals and `requestShutdown()` write to. Agents must be spawned from this
+/// thread, because the parent-death signal fires when the forking thread exits.
+public final class Reactor {
+    public private(set) var model: HostSupervisor
+    let options: SupervisorOptions
+    let launcher: AgentLauncher
+    let processes: AgentProcessTable
+    let probes: ProbeRunner
+    let log: SupervisorLog
+    let progress: StartupProgress
+    var timers = TimerQueue()
+    var pendingEvents: [SupervisorEvent] = []
+    var finished = false
+    private let wake: (read: Int32, write: Int32)
+    private static let handledSignals: [Int32] = [SIGINT, SIGTERM]
+
+    /// Called on the reactor thread for every state change (tests and the CLI observe here).
+    public var onTransition: ((AgentTransition) -> Void)?
+    /// Called on the reactor thread once start-up has ended.
+    public var onStartupFinished: ((StartupSummary) -> Void)?
+
+    public init(options: SupervisorOptions) throws {
+        self.options = options
+        model = HostSupervisor(manifest: options.manifest, host: options.host)
+        launcher = AgentLauncher(baseDirectory: options.baseDirectory, inheritedEnvironment: options.environment)
+        processes = AgentProcessTable(logDirectory: options.logDirectory)
+        probes = ProbeRunner(launcher: launcher)
+        try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
+        log = try SupervisorLog(directory: options.logDirectory, host: options.host)
+        progress = StartupProgress(graph: model.graph, enabled: options.showProgress)
+        wake = try Descriptor.pipe()
+        try Descriptor.setNonBlocking(wake.write)
+    }
+
+    deinit {
+        close(wake.read)
+        close(wake.write)
+    }
+
+    /// Asks for a graceful shutdown; safe from any thread.
+    public func requestShutdown() {
+        var byte = UInt8(SIGTERM)
+        _ = write(wake.write, &byte, 1)
+    }
+
+    /// Starts every agent and supervises until shutdown completes. Returns the exit code.
+    public func run() -> Int32 {
+        if options.handleSignals {
+            signal(SIGPIPE, SIG_IGN)
+            Self.handledSignals.withUnsafeBufferPointer {
+                _ = cspawn_signal_forward(wake.write, $0.baseAddress, Int32($0.count))
+            }
+        }
+        defer {
+            if options.handleSignals {
+                Self.handledSignals.withUnsafeBufferPointer { cspawn_signal_default($0.baseAddress, Int32($0.count)) }
+            }
+        }
+        log.note("supervisor \(SupervisorVersion.text) starting \(model.order.count) agents of host \(options.host); logs in \(options.logDirectory)")
+        feed(.startAll)
+        while !finished {
+            fireDueTimers()
+            if finished { break }
+            waitAndDispatch()
+        }
+        processes.killAll()
+        log.note("supervisor stopped")
+        return 0
+    }
+
+    /// Applies an event to the model and performs the resulting actions, including events
+    /// those actions produce, until nothing is left.
+    func feed(_ event: SupervisorEvent) {
+        pendingEvents.append(event)
+        while !pendingEvents.isEmpty {
+            let next = pendingEvents.removeFirst()
+            let actions = model.handle(next, now: MonotonicClock.now())
+            for action in actions { perform(action) }
+        }
+    }
+
+    private func fireDueTimers() {
+        let now = MonotonicClock.now()
+        while let key = timers.popDue(now: now) { feed(.timerFired(key)) }
+        for result in probes.expire(now: now) {
+            feed(.probed(agent: result.agent, generation: result.generation, outcome: result.outcome))
+        }
+    }
+
+    private func waitAndDispatch() {
+        var tagged: [(item: zmq_pollitem_t, tag: ReactorTag)] = [
+            (zmq_pollitem_t(socket: nil, fd: wake.read, events: Int16(ZMQ_POLLIN), revents: 0), .wake),
+        ]
+        tagged += processes.pollItems()
+        tagged += probes.pollItems().map { ($0.item, .probe($0.agent)) }
+        var items = tagged.map(\.item)
+        let deadline = [timers.nextDeadline(), probes.nextDeadline].compactMap { $0 }.min()
+        var timeout = -1
+        if let deadline {
+            // Round up so that a timer is never polled for before it is due (no busy loop).
+            timeout = max(0, Int(((deadline - MonotonicClock.now()) * 1000).rounded(.up)))
+        }
+        let ready = zmq_poll(&items, Int32(items.count), timeout)
+        guard ready > 0 else { return }
+        for (index, item) in items.enumerated() where item.revents != 0 {
+            switch tagged[index].tag {
+            case .wake: readWakePipe()
+            case .process(let agent):
+                if let status = processes.reap(agent) { onExit(agent, status) }
+            case .pipe(let fd): processes.drain(fd)
+            case .probe(let agent):
+                if let result = probes.complete(agent) {
+                    feed(.probed(agent: result.agent, generation: result.generation, outcome: result.outcome))
+                }
+            }
+        }
+    }
+
+    private func readWakePipe() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        guard let bytes = Descriptor.readAvailable(wake.read, into: &buffer) else { return }
+        for byte in bytes {
+            log.note("received \(SignalName.of(Int32(byte))): stopping agents, dependents first")
+            feed(.shutdown)
+        }
+    }
+
+    private func onExit(_ agent: String, _ status: ExitStatus) {
+        probes.forget(agent)
+        log.note("\(agent) exited: \(status)")
+        feed(.exited(agent: agent, status: status))
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import SupervisorModel
+
+/// Everything `supervisor up` needs, already loaded and validated.
+public struct SupervisorOptions: Sendable {
+    public var manifest: Manifest
+    public var host: String
+    /// Folder that relative `cwd`s and commands are taken from (the manifest's folder).
+    public var baseDirectory: String
+    /// Logs go to `<logRoot>/<host>/`.
+    public var logRoot: String
+    /// The environment passed on to agents.
+    public var environment: [String: String]
+    /// Forward SIGINT/SIGTERM to a graceful shutdown (off in in-process tests).
+    public var handleSignals = true
+    /// Print start-up progress on stderr.
+    public var showProgress = true
+
+    public init(manifest: Manifest, host: String, baseDirectory: String, logRoot: String, environment: [String: String]) {
+        self.manifest = manifest
+        self.host = host
+        self.baseDirectory = baseDirectory
+        self.logRoot = logRoot
+        self.environment = environment
+    }
+
+    /// `<logRoot>/<host>`.
+    public var logDirectory: String { "\(logRoot)/\(host)" }
+}

@@ -1,0 +1,38 @@
+/// A loaded `agents.yaml`: every agent with defaults applied, in file order.
+public struct Manifest: Equatable, Sendable {
+    /// The file it was read from (as given, for messages).
+    public var file: String
+    /// Every agent, in the order of the file.
+    public var agents: [AgentSpec]
+    /// Line numbers of keys, per agent and dotted key path, for validation messages.
+    public var positions: [String: [String: Int]]
+
+    public init(file: String, agents: [AgentSpec], positions: [String: [String: Int]] = [:]) {
+        self.file = file
+        self.agents = agents
+        self.positions = positions
+    }
+
+    /// The agent with this name.
+    public subscript(name: String) -> AgentSpec? {
+        agents.first { $0.name == name }
+    }
+
+    /// The agents of one host, in file order.
+    public func agents(on host: String) -> [AgentSpec] {
+        agents.filter { $0.host == host }
+    }
+
+    /// Every host some agent names, in first-seen order.
+    public var hostNames: [String] {
+        var seen: [String] = []
+        for agent in agents where !seen.contains(agent.host) { seen.append(agent.host) }
+        return seen
+    }
+
+    /// Line of a key of an agent, falling back to the agent's own line.
+    public func line(of agent: String, key: String? = nil) -> Int? {
+        if let key, let line = positions[agent]?[key] { return line }
+        return self[agent]?.line
+    }
+}

@@ -1,0 +1,115 @@
+/// Checks that need the whole manifest: names, hosts, dependencies, ports, cycles, limits.
+/// Each check is a small function that appends issues; all of them always run.
+struct ManifestValidator {
+    let manifest: Manifest
+    let hosts: HostTable?
+    let strict: Bool
+
+    func validate() -> [ManifestIssue] {
+        var issues: [ManifestIssue] = []
+        checkNames(&issues)
+        checkHosts(&issues)
+        checkDependencies(&issues)
+        checkPorts(&issues)
+        checkLimits(&issues)
+        checkCycles(&issues)
+        return issues
+    }
+
+    private func issue(
+        _ code: ManifestIssue.Code, _ agent: String?, key: String?, _ message: String,
+        severity: ManifestIssue.Severity = .error
+    ) -> ManifestIssue {
+        let line = agent.flatMap { manifest.line(of: $0, key: key) }
+        return ManifestIssue(severity, code, file: manifest.file, line: line, agent: agent, key: key, message: message)
+    }
+
+    /// Names end up in file paths (`logs/<host>/<agent>.log`), so they must be path-safe.
+    private func checkNames(_ issues: inout [ManifestIssue]) {
+        for agent in manifest.agents {
+            let name = agent.name
+            let allowed = name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+            if name.isEmpty || !allowed || name.contains("..") || name.hasPrefix(".") {
+                issues.append(issue(.badName, name, key: nil,
+                    "agent name '\(name)' may use only letters, digits, '-', '_' and '.', and may not start with '.' or contain '..'"))
+            }
+        }
+    }
+
+    private func checkHosts(_ issues: inout [ManifestIssue]) {
+        guard let hosts else { return }
+        let names = hosts.hosts.map(\.name)
+        for agent in manifest.agents where !agent.host.isEmpty && hosts[agent.host] == nil {
+            var message = "host '\(agent.host)' is not in \(hosts.file)"
+            if let suggestion = Spelling.closest(to: agent.host, among: names) { message += "; did you mean '\(suggestion)'?" }
+            issues.append(issue(.unknownHost, agent.name, key: "host", message))
+        }
+    }
+
+    private func checkDependencies(_ issues: inout [ManifestIssue]) {
+        let hostOf = Dictionary(manifest.agents.map { ($0.name, $0.host) }, uniquingKeysWith: { first, _ in first })
+        let names = manifest.agents.map(\.name)
+        for agent in manifest.agents {
+            for dep in agent.dependsOn {
+                let key = "depends_on." + dep
+                guard let depHost = hostOf[dep] else {
+                    var message = "depends on '\(dep)', which is not an agent in this manifest"
+                    if let suggestion = Spelling.closest(to: dep, among: names) { message += "; did you mean '\(suggestion)'?" }
+                    issues.append(issue(.unknownDependency, agent.name, key: key, message))
+                    continue
+                }
+                if depHost != agent.host {
+                    issues.append(issue(.crossHostDependency, agent.name, key: key,
+                        "depends on '\(dep)' of host '\(depHost)'; dependencies across hosts are not supported yet"))
+                }
+            }
+        }
+    }
+
+    /// Two agents of one host may not use one port (main or health).
+    private func checkPorts(_ issues: inout [ManifestIssue]) {
+        var users: [String: [Int: (agent: String, key: String)]] = [:]
+        for agent in manifest.agents {
+            var claims: [(Int, String)] = []
+            if let port = agent.port { claims.append((port, "port")) }
+            if let port = agent.health.port, agent.health.kind == .zmq || agent.health.kind == .tcp {
+                // A tcp check on the agent's own port is one socket, not a clash.
+                if !(agent.health.kind == .tcp && port == agent.port) { claims.append((port, "health.port")) }
+            }
+            for (port, key) in claims {
+                if let owner = users[agent.host]?[port] {
+                    let who = owner.agent == agent.name ? "its own \(owner.key)" : "'\(owner.agent)' (\(owner.key))"
+                    issues.append(issue(.portConflict, agent.name, key: key,
+                        "port \(port) on host '\(agent.host)' is already used by \(who)"))
+                } else {
+                    users[agent.host, default: [:]][port] = (agent.name, key)
+                }
+            }
+        }
+    }
+
+    private func checkLimits(_ issues: inout [ManifestIssue]) {
+        for agent in manifest.agents {
+            if let high = agent.limits.memoryHigh, let hard = agent.limits.memory, high > hard {
+                issues.append(issue(.badValue, agent.name, key: "limits.memory_high",
+                    "memory_high (\(Quantity.describe(bytes: high))) is above memory (\(Quantity.describe(bytes: hard)))"))
+            }
+            if agent.restart.backoff.max < agent.restart.backoff.initial {
+                issues.append(issue(.badValue, agent.name, key: "restart.backoff.max",
+                    "backoff max (\(Quantity.describe(seconds: agent.restart.backoff.max))) is below initial (\(Quantity.describe(seconds: agent.restart.backoff.initial)))"))
+            }
+        }
+    }
+
+    private func checkCycles(_ issues: inout [ManifestIssue]) {
+        for host in manifest.hostNames {
+            let graph = DependencyGraph(manifest: manifest, host: host)
+            for cycle in graph.cycles {
+                let path = cycle.joined(separator: " -> ")
+                let consequence = strict ? "" : "; its members will start together"
+                issues.append(issue(.dependencyCycle, cycle[0], key: "depends_on",
+                    "dependency cycle \(path)\(consequence)", severity: strict ? .error : .warning))
+            }
+        }
+    }
+}

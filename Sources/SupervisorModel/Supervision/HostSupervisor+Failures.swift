@@ -1,0 +1,141 @@
+import Foundation
+
+extension HostSupervisor {
+    mutating func onExited(_ agent: String, status: ExitStatus, now: TimeInterval, _ actions: inout [SupervisorAction]) {
+        guard let spec = specs[agent], let runtime = runtimes[agent], runtime.state.hasProcess else { return }
+        runtimes[agent]!.pid = nil
+        if runtime.state == .stopping {
+            switch runtime.stopReason ?? .requested {
+            case .shutdown, .requested:
+                runtimes[agent]!.lastExit = ExitRecord(status: status, reason: "stopped", at: now)
+                move(agent, to: .stopped, because: "stopped (\(status))", now: now, &actions)
+            case .startTimeout:
+                let period = Quantity.describe(seconds: spec.health.effectiveStartPeriod)
+                runtimes[agent]!.lastExit = ExitRecord(
+                    status: status, reason: "start_timeout", detail: runtime.lastProbeProblem, at: now)
+                handleFailure(agent, summary: "not ready within \(period)", now: now, &actions)
+            case .livenessFailed:
+                runtimes[agent]!.lastExit = ExitRecord(
+                    status: status, reason: "liveness_failed", detail: runtime.lastProbeProblem, at: now)
+                handleFailure(agent, summary: "health check failed \(spec.health.retries) times", now: now, &actions)
+            case .restartRequested:
+                runtimes[agent]!.lastExit = ExitRecord(status: status, reason: "restarted", at: now)
+                runtimes[agent]!.backoff.reset()
+                runtimes[agent]!.restarts += 1
+                spawn(agent, because: "restart requested", now: now, &actions)
+            }
+            return
+        }
+        // An exit nobody asked for.
+        let crashed = !status.isSuccess
+        runtimes[agent]!.lastExit = ExitRecord(status: status, reason: crashed ? "crashed" : "exited", at: now)
+        if phase == .shuttingDown {
+            move(agent, to: .stopped, because: "\(status) during shutdown", now: now, &actions)
+        } else if !crashed && spec.restart.policy != .always {
+            runtimes[agent]!.readyAt = nil
+            move(agent, to: .exited, because: "\(status); policy \(spec.restart.policy.rawValue) does not restart it",
+                 now: now, &actions)
+        } else {
+            handleFailure(agent, summary: "\(status)", now: now, &actions)
+        }
+    }
+
+    /// After a failed run (crash, failed start, failed liveness): restart with backoff, or give up.
+    mutating func handleFailure(_ agent: String, summary: String, now: TimeInterval, _ actions: inout [SupervisorAction]) {
+        guard let spec = specs[agent] else { return }
+        let readySince = runtimes[agent]!.readyAt
+        runtimes[agent]!.readyAt = nil
+        if phase == .shuttingDown {
+            move(agent, to: .stopped, because: "\(summary) during shutdown", now: now, &actions)
+            return
+        }
+        if spec.restart.policy == .never {
+            runtimes[agent]!.failureReason = summary
+            move(agent, to: .failed, because: "\(summary); restart policy is never", now: now, &actions)
+            return
+        }
+        switch runtimes[agent]!.backoff.next(now: now, readySince: readySince) {
+        case .giveUp(let count):
+            let window = Quantity.describe(seconds: spec.restart.window)
+            let reason = "\(summary); \(count) restarts within \(window), giving up"
+            runtimes[agent]!.failureReason = reason
+            move(agent, to: .failed, because: reason, now: now, &actions)
+        case .restart(let delay):
+            runtimes[agent]!.restarts += 1
+            if delay <= 0 {
+                spawn(agent, because: "\(summary); restarting now", now: now, &actions)
+            } else {
+                runtimes[agent]!.restartDueAt = now + delay
+                move(agent, to: .backoff, because: "\(summary); restarting in \(Quantity.describe(seconds: delay))",
+                     now: now, &actions)
+                let key = TimerKey(agent: agent, kind: .restart, generation: runtimes[agent]!.generation)
+                actions.append(.setTimer(key, after: delay))
+            }
+        }
+    }
+
+    mutating func onProbed(
+        _ agent: String, generation: Int, outcome: ProbeOutcome, now: TimeInterval, _ actions: inout [SupervisorAction]
+    ) {
+        guard let spec = specs[agent], let runtime = runtimes[agent], runtime.generation == generation else { return }
+        let probeKey = TimerKey(agent: agent, kind: .probe, generation: generation)
+        switch (runtime.state, outcome) {
+        case (.starting, .healthy):
+            becomeReady(agent, now: now, &actions)
+        case (.starting, .notReady(let message)), (.starting, .unhealthy(let message)):
+            // Not ready yet: ask again shortly; the start deadline bounds the wait.
+            runtimes[agent]!.lastProbeProblem = message
+            actions.append(.setTimer(probeKey, after: Self.startupProbeInterval))
+        case (.ready, .healthy):
+            runtimes[agent]!.probeFailures = 0
+            runtimes[agent]!.lastProbeProblem = nil
+            actions.append(.setTimer(probeKey, after: spec.health.interval))
+        case (.ready, .notReady(let message)), (.ready, .unhealthy(let message)):
+            runtimes[agent]!.probeFailures += 1
+            runtimes[agent]!.lastProbeProblem = message
+            if runtimes[agent]!.probeFailures >= spec.health.retries {
+                beginStop(agent, reason: .livenessFailed,
+                          because: "health check failed \(spec.health.retries) times in a row: \(message)",
+                          now: now, &actions)
+            } else {
+                actions.append(.setTimer(probeKey, after: spec.health.interval))
+            }
+        default:
+            break
+        }
+    }
+
+    mutating func onTimer(_ key: TimerKey, now: TimeInterval, _ actions: inout [SupervisorAction]) {
+        guard let spec = specs[key.agent], let runtime = runtimes[key.agent], runtime.generation == key.generation else {
+            return
+        }
+        switch (key.kind, runtime.state) {
+        case (.probe, .starting), (.probe, .ready):
+            actions.append(.probe(agent: key.agent, generation: key.generation))
+        case (.startDeadline, .starting):
+            let period = Quantity.describe(seconds: spec.health.effectiveStartPeriod)
+            let detail = runtime.lastProbeProblem.map { " (last check: \($0))" } ?? ""
+            beginStop(key.agent, reason: .startTimeout, because: "not ready within \(period)\(detail)", now: now, &actions)
+        case (.startPeriodPassed, .starting):
+            becomeReady(key.agent, now: now, &actions)
+        case (.restart, .backoff):
+            spawn(key.agent, because: "backoff over", now: now, &actions)
+        case (.stopDeadline, .stopping):
+            actions.append(.signal(agent: key.agent, signal: StopSignal.sigkill.number))
+        default:
+            break
+        }
+    }
+
+    /// Sends the agent's stop signal to its process group, with SIGKILL after the stop timeout.
+    mutating func beginStop(
+        _ agent: String, reason: StopReason, because message: String, now: TimeInterval, _ actions: inout [SupervisorAction]
+    ) {
+        guard let spec = specs[agent], runtimes[agent]!.state == .starting || runtimes[agent]!.state == .ready else { return }
+        runtimes[agent]!.stopReason = reason
+        move(agent, to: .stopping, because: message, now: now, &actions)
+        actions.append(.signal(agent: agent, signal: spec.stop.signal.number))
+        let key = TimerKey(agent: agent, kind: .stopDeadline, generation: runtimes[agent]!.generation)
+        actions.append(.setTimer(key, after: spec.stop.timeout))
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// The decisions of one host's supervisor, as a pure state machine: events in, actions out.
+///
+/// It decides when each agent starts (the moment its dependencies are ready), when it is ready,
+/// when and how fast it restarts, when it has failed for good, and in which order everything
+/// stops. It performs nothing itself: `SupervisorCore` turns the actions into processes,
+/// probes, signals and timers and feeds the results back as events. Time is passed in, so tests
+/// drive it with a fake clock.
+public struct HostSupervisor: Sendable {
+    /// The life of the supervisor as a whole.
+    public enum Phase: Equatable, Sendable {
+        /// Nothing started yet.
+        case idle
+        /// Start-up in progress (until every agent is ready or given up on).
+        case starting
+        /// Start-up has ended; supervising.
+        case running
+        /// Stopping everything; ends with `.exit`.
+        case shuttingDown
+    }
+
+    /// How often an agent that is starting is probed: readiness is seen within about this long.
+    public static let startupProbeInterval: TimeInterval = 0.01
+
+    public let host: String
+    /// Agent names in manifest order.
+    public let order: [String]
+    public let specs: [String: AgentSpec]
+    public let graph: DependencyGraph
+    public internal(set) var runtimes: [String: AgentRuntime]
+    public internal(set) var phase: Phase = .idle
+    /// When `.startAll` arrived.
+    public internal(set) var startupBegan: TimeInterval?
+    var exitAnnounced = false
+
+    /// The supervisor of `host`'s agents in `manifest`.
+    public init(manifest: Manifest, host: String) {
+        self.host = host
+        let agents = manifest.agents(on: host)
+        order = agents.map(\.name)
+        specs = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, $0) })
+        graph = DependencyGraph(manifest: manifest, host: host)
+        runtimes = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, AgentRuntime(restart: $0.restart)) })
+    }
+
+    /// Applies one event at time `now` and returns what must be done.
+    public mutating func handle(_ event: SupervisorEvent, now: TimeInterval) -> [SupervisorAction] {
+        var actions: [SupervisorAction] = []
+        switch event {
+        case .startAll:
+            guard phase == .idle else { break }
+            phase = .starting
+            startupBegan = now
+            startAgentsWhoseDependenciesAreReady(now: now, &actions)
+        case .spawned(let agent, let pid):
+            onSpawned(agent, pid: pid, now: now, &actions)
+        case .spawnFailed(let agent, let reason):
+            onSpawnFailed(agent, reason: reason, now: now, &actions)
+        case .exited(let agent, let status):
+            onExited(agent, status: status, now: now, &actions)
+        case .probed(let agent, let generation, let outcome):
+            onProbed(agent, generation: generation, outcome: outcome, now: now, &actions)
+        case .timerFired(let key):
+            onTimer(key, now: now, &actions)
+        case .shutdown:
+            onShutdown(now: now, &actions)
+        }
+        if phase == .shuttingDown {
+            continueShutdown(now: now, &actions)
+        } else if phase == .starting {
+            finishStartupIfSettled(now: now, &actions)
+        }
+        return actions
+    }
+
+    /// The dependencies of `agent` (outside its own cycle) that are not ready.
+    public func blockers(of agent: String) -> [String] {
+        externalDependencies(of: agent).filter { runtimes[$0]?.state != .ready }
+    }
+
+    /// Dependencies of the agent's start step: for a cycle, the union of its members' outside
+    /// dependencies.
+    func externalDependencies(of agent: String) -> [String] {
+        guard let step = graph.stepOfAgent[agent] else { return [] }
+        let members = Set(graph.steps[step].members)
+        var result: [String] = []
+        for member in graph.steps[step].members {
+            for dep in graph.dependencies[member] ?? [] where !members.contains(dep) && !result.contains(dep) {
+                result.append(dep)
+            }
+        }
+        return result
+    }
+
+    /// Changes an agent's state and announces it.
+    mutating func move(
+        _ agent: String, to state: AgentState, because reason: String, now: TimeInterval,
+        _ actions: inout [SupervisorAction]
+    ) {
+        let from = runtimes[agent]!.state
+        runtimes[agent]!.state = state
+        actions.append(.announce(AgentTransition(
+            agent: agent, from: from, to: state, pid: runtimes[agent]!.pid, reason: reason, at: now)))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Something the I/O layer must do, returned by `HostSupervisor.handle`.
+public enum SupervisorAction: Equatable, Sendable {
+    /// Start the agent's process; answer with `.spawned` or `.spawnFailed`.
+    case spawn(agent: String)
+    /// Run one health probe; answer with `.probed` carrying the same generation.
+    case probe(agent: String, generation: Int)
+    /// Send a signal to the agent's whole process group.
+    case signal(agent: String, signal: Int32)
+    /// Feed `.timerFired(key)` back after `after` seconds (replacing a timer with that key).
+    case setTimer(TimerKey, after: TimeInterval)
+    /// An agent changed state: log and publish it.
+    case announce(AgentTransition)
+    /// Start-up has ended (every agent ready, or failed, or blocked by a failure).
+    case startupFinished(StartupSummary)
+    /// Shutdown is complete: every process is reaped.
+    case exit
+}
+
+/// One state change of one agent, for logs and events.
+public struct AgentTransition: Equatable, Sendable {
+    public var agent: String
+    public var from: AgentState
+    public var to: AgentState
+    public var pid: Int32?
+    /// Human explanation: "exit code 1, restarting in 2s", "ready after 2.01s", ...
+    public var reason: String
+    public var at: TimeInterval
+}
+
+/// The outcome of start-up, printed as `ready: N/M agents in X.XX s (critical path Y.YY s)`.
+public struct StartupSummary: Equatable, Sendable {
+    public var ready: Int
+    public var total: Int
+    /// From `.startAll` to the end of start-up.
+    public var elapsed: TimeInterval
+    /// The longest dependency chain, weighed with each agent's measured spawn-to-ready time.
+    public var criticalPath: TimeInterval
+    /// The agents on that chain, earliest first.
+    public var criticalChain: [String]
+    /// Agents that failed, with why.
+    public var failed: [(agent: String, reason: String)]
+    /// Agents that never started, with the dependency that blocks them.
+    public var blocked: [(agent: String, blockedBy: String)]
+    /// Required agents among `failed` and `blocked`.
+    public var requiredMissing: [String]
+
+    public static func == (lhs: StartupSummary, rhs: StartupSummary) -> Bool {
+        lhs.ready == rhs.ready && lhs.total == rhs.total && lhs.elapsed == rhs.elapsed
+            && lhs.criticalPath == rhs.criticalPath && lhs.criticalChain == rhs.criticalChain
+            && lhs.failed.map(\.agent) == rhs.failed.map(\.agent) && lhs.failed.map(\.reason) == rhs.failed.map(\.reason)
+            && lhs.blocked.map(\.agent) == rhs.blocked.map(\.agent)
+            && lhs.blocked.map(\.blockedBy) == rhs.blocked.map(\.blockedBy)
+            && lhs.requiredMissing == rhs.requiredMissing
+    }
+
+    /// `ready: 58/58 agents in 16.31 s (critical path 16.02 s)`
+    public var headline: String {
+        String(format: "ready: %d/%d agents in %.2f s (critical path %.2f s)", ready, total, elapsed, criticalPath)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Something that happened, fed into `HostSupervisor.handle`.
+public enum SupervisorEvent: Equatable, Sendable {
+    /// Begin start-up of every agent of the host.
+    case startAll
+    /// The launcher started the agent's process.
+    case spawned(agent: String, pid: Int32)
+    /// The launcher could not start it (command missing, not executable, bad cwd, ...).
+    case spawnFailed(agent: String, reason: String)
+    /// The agent's process was reaped.
+    case exited(agent: String, status: ExitStatus)
+    /// A health probe of generation `generation` finished.
+    case probed(agent: String, generation: Int, outcome: ProbeOutcome)
+    /// A timer set by `.setTimer` is due.
+    case timerFired(TimerKey)
+    /// SIGINT/SIGTERM: stop everything in reverse dependency order, then exit. A second one
+    /// kills every remaining process at once.
+    case shutdown
+}
+
+/// Names one timer. Setting a timer with the same key replaces the previous one.
+public struct TimerKey: Hashable, Sendable, CustomStringConvertible {
+    /// What the timer is for.
+    public enum Kind: String, Sendable {
+        /// Time for the next health probe.
+        case probe
+        /// `start_period` ran out.
+        case startDeadline
+        /// A `none` agent stayed up for `start_period`: it is ready.
+        case startPeriodPassed
+        /// A backoff ran out: restart now.
+        case restart
+        /// The stop timeout ran out: SIGKILL.
+        case stopDeadline
+    }
+
+    public var agent: String
+    public var kind: Kind
+    public var generation: Int
+
+    public init(agent: String, kind: Kind, generation: Int) {
+        self.agent = agent
+        self.kind = kind
+        self.generation = generation
+    }
+
+    public var description: String { "\(agent)/\(kind.rawValue)#\(generation)" }
+}

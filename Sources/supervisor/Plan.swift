@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import SupervisorCore
+import SupervisorModel
+
+extension SupervisorCommand {
+    /// `supervisor plan HOST`: the start plan of one host.
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a host's start plan: dependency levels, critical path and predicted start-up time.")
+
+        @Argument(help: "The host, as named in the hosts file.")
+        var host: String
+
+        @OptionGroup var files: FileOptions
+
+        func run() throws {
+            let manifest = try loadValidManifest(files: files, host: host)
+            let plan = StartPlan(manifest: manifest, host: host)
+            print(plan.rendered())
+        }
+    }
+}
+
+/// Loads the configuration and stops with every error printed when it has errors or when the
+/// host is unknown. Warnings are printed and tolerated.
+func loadValidManifest(files: FileOptions, host: String) throws -> Manifest {
+    try loadValidConfiguration(files: files, host: host).manifest!
+}
+
+func loadValidConfiguration(files: FileOptions, host: String) throws -> Configuration {
+    let configuration = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts)
+    let errors = configuration.issues.errors
+    for issue in configuration.issues { printError(issue.description) }
+    guard errors.isEmpty, let manifest = configuration.manifest else {
+        printError("\(files.manifest): \(errors.count) error(s); nothing was started. Run `supervisor check` for details.")
+        throw ExitCode(1)
+    }
+    guard configuration.hosts[host] != nil else {
+        let names = configuration.hosts.hosts.map(\.name)
+        let hint = Spelling.closest(to: host, among: names).map { " Did you mean '\($0)'?" } ?? ""
+        printError("unknown host '\(host)': \(files.hosts) lists \(names.joined(separator: ", ")).\(hint)")
+        throw ExitCode(2)
+    }
+    guard !manifest.agents(on: host).isEmpty else {
+        printError("host '\(host)' has no agents in \(files.manifest)")
+        throw ExitCode(2)
+    }
+    return configuration
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import SupervisorCore
+
+/// `supervisor`: runs and controls a host's agents.
+@main
+struct SupervisorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "supervisor",
+        abstract: "Start, supervise and restart the agents of a multi-agent system.",
+        discussion: """
+            Agents are described in agents.yaml; hosts and their control ports in hosts.
+            `supervisor check` validates both, `supervisor plan HOST` shows the start order,
+            `supervisor up HOST` runs that host's agents in the foreground.
+            """,
+        version: SupervisorVersion.text,
+        subcommands: [Check.self, Plan.self, Up.self]
+    )
+}
+
+/// Where the manifest and hosts file are.
+struct FileOptions: ParsableArguments {
+    @Option(name: .long, help: "The agents manifest.")
+    var manifest = "agents.yaml"
+
+    @Option(name: .long, help: "The hosts file (name address control-port per line).")
+    var hosts = "hosts"
+}
