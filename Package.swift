@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "supervisor",
             dependencies: [
-                "SupervisorCore", "SupervisorModel",
+                "SupervisorCore", "SupervisorModel", "CZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

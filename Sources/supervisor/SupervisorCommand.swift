@@ -10,10 +10,14 @@ struct SupervisorCommand: ParsableCommand {
         discussion: """
             Agents are described in agents.yaml; hosts and their control ports in hosts.
             `supervisor check` validates both, `supervisor plan HOST` shows the start order,
-            `supervisor up HOST` runs that host's agents in the foreground.
+            `supervisor up HOST` runs that host's agents; `status`, `start`, `stop`, `restart`,
+            `logs`, `events`, `reload` and `down` talk to a running supervisor over ZeroMQ.
             """,
         version: SupervisorVersion.text,
-        subcommands: [Check.self, Plan.self, Up.self]
+        subcommands: [
+            Check.self, Plan.self, Up.self, Status.self, Start.self, Stop.self, Restart.self, Logs.self,
+            Events.self, Down.self, Reload.self, Ping.self,
+        ]
     )
 }
 

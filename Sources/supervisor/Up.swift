@@ -4,14 +4,16 @@ import SupervisorCore
 import SupervisorModel
 
 extension SupervisorCommand {
-    /// `supervisor up HOST`: run a host's agents in the foreground.
+    /// `supervisor up HOST`: run a host's agents in the foreground (or in the background).
     struct Up: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Start a host's agents in dependency order and supervise them until SIGINT/SIGTERM.",
             discussion: """
                 Each agent starts the moment its dependencies are ready. Crashed agents restart \
-                with backoff; agents that keep crashing are marked failed. On SIGINT/SIGTERM the \
-                agents stop in reverse dependency order and the supervisor exits 0.
+                with backoff; agents that keep crashing are marked failed. On SIGINT/SIGTERM (or \
+                `supervisor down`) the agents stop in reverse dependency order and the supervisor \
+                exits 0. Status and control are served on the host's control port from the hosts \
+                file, events on the port after it. Only one supervisor per host runs at a time.
                 """)
 
         @Argument(help: "The host whose agents to run, as named in the hosts file.")
@@ -22,15 +24,58 @@ extension SupervisorCommand {
         @Option(name: .long, help: "Log folder; agent logs go to <logs>/<host>/<agent>.log. Default: logs beside the manifest.")
         var logs: String?
 
+        @Flag(help: "Run in the background; return once start-up has ended.")
+        var detach = false
+
+        @Flag(help: "Allow serving control on a non-loopback address without authentication.")
+        var insecureControl = false
+
         func run() throws {
             let configuration = try loadValidConfiguration(files: files, host: host)
+            let endpoint = configuration.hosts[host]!
+            if !endpoint.isLoopback && !insecureControl {
+                printError("""
+                    refusing to serve control on \(endpoint.address):\(endpoint.controlPort) without authentication: \
+                    anyone who reaches it could stop your agents. Use a loopback address in \(files.hosts), or pass \
+                    --insecure-control if this network is trusted.
+                    """)
+                throw ExitCode(2)
+            }
             let logRoot = logs ?? configuration.baseDirectory + "/logs"
-            let options = SupervisorOptions(
+            let runDirectory = configuration.baseDirectory + "/run"
+            if detach {
+                try Detacher(host: endpoint, logRoot: logRoot, runDirectory: runDirectory, arguments: foregroundArguments(logRoot))
+                    .startInBackground()
+                return
+            }
+            let lock: HostLock
+            do {
+                lock = try HostLock(directory: runDirectory, host: host)
+            } catch {
+                printError("supervisor up \(host): \(error)")
+                throw ExitCode(1)
+            }
+            var options = SupervisorOptions(
                 manifest: configuration.manifest!, host: host, baseDirectory: configuration.baseDirectory,
                 logRoot: logRoot, environment: configuration.environment)
-            let reactor = try Reactor(options: options)
-            let code = reactor.run()
+            options.control = endpoint
+            options.manifestPath = files.manifest
+            options.hostsPath = files.hosts
+            let reactor: Reactor
+            do {
+                reactor = try Reactor(options: options)
+            } catch {
+                printError("supervisor up \(host): \(error)")
+                throw ExitCode(1)
+            }
+            let code = withExtendedLifetime(lock) { reactor.run() }
             if code != 0 { throw ExitCode(code) }
+        }
+
+        private func foregroundArguments(_ logRoot: String) -> [String] {
+            var arguments = ["up", host, "--manifest", files.manifest, "--hosts", files.hosts, "--logs", logRoot]
+            if insecureControl { arguments.append("--insecure-control") }
+            return arguments
         }
     }
 }

@@ -45,8 +45,14 @@ public struct AgentLauncher {
         let errors: (read: Int32, write: Int32)
         do {
             output = try Descriptor.pipe()
+        } catch {
+            return .failure(ExecutableResolver.Failure(errno: (error as? SystemError)?.errno ?? EIO, message: "\(error)"))
+        }
+        do {
             errors = try Descriptor.pipe()
         } catch {
+            close(output.read)
+            close(output.write)
             return .failure(ExecutableResolver.Failure(errno: (error as? SystemError)?.errno ?? EIO, message: "\(error)"))
         }
         defer {
@@ -66,10 +72,11 @@ public struct AgentLauncher {
         }
     }
 
-    /// fork/exec with a parent-death SIGKILL and a process group of its own.
+    /// fork/exec with a parent-death signal (SIGKILL unless told otherwise; 0 for none) and a
+    /// process group of its own.
     public static func spawn(
         path: String, arguments: [String], environment: [String: String], directory: String?,
-        stdout: Int32, stderr: Int32, cgroupProcs: String? = nil
+        stdout: Int32, stderr: Int32, cgroupProcs: String? = nil, deathSignal: Int32 = SIGKILL
     ) -> Result<(pid: Int32, pidfd: Int32), ExecutableResolver.Failure> {
         let argv = CStringArray(arguments)
         let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
@@ -79,7 +86,7 @@ public struct AgentLauncher {
                 withOptionalCString(cgroupProcs) { cCgroup in
                     var request = cspawn_request(
                         path: cPath, argv: argv.pointer, envp: envp.pointer, cwd: cDirectory,
-                        stdin_fd: -1, stdout_fd: stdout, stderr_fd: stderr, death_signal: SIGKILL,
+                        stdin_fd: -1, stdout_fd: stdout, stderr_fd: stderr, death_signal: deathSignal,
                         cgroup_procs: cCgroup)
                     return cspawn_spawn(&request, &result)
                 }

@@ -14,16 +14,27 @@ public struct LineAssembler {
         var start = 0
         for index in chunk.indices where chunk[index] == UInt8(ascii: "\n") {
             pending.append(contentsOf: chunk[start..<index])
-            result.append(pending)
+            appendCut(pending, to: &result)
             pending.removeAll(keepingCapacity: true)
             start = index + 1
         }
         pending.append(contentsOf: chunk[start...])
-        while pending.count >= maxLine {
+        // Only more than maxLine bytes without a newline are cut; exactly maxLine may still end.
+        while pending.count > maxLine {
             result.append(Array(pending.prefix(maxLine)))
             pending.removeFirst(maxLine)
         }
         return result
+    }
+
+    /// A complete line, cut into pieces of at most `maxLine` bytes.
+    private func appendCut(_ line: [UInt8], to result: inout [[UInt8]]) {
+        guard line.count > maxLine else { return result.append(line) }
+        var offset = 0
+        while offset < line.count {
+            result.append(Array(line[offset..<min(offset + maxLine, line.count)]))
+            offset += maxLine
+        }
     }
 
     /// What is left at end of stream (a last line without newline), if anything.

@@ -30,6 +30,22 @@ enum TCPConnectProbe {
         return .refused("connect to \(address):\(port): \(String(cString: strerror(code)))")
     }
 
+    /// Whether something accepts TCP connections on address:port, waiting at most `timeout`.
+    /// (A loopback refusal can still arrive asynchronously, after EINPROGRESS.)
+    static func accepts(address: String, port: Int, timeout: TimeInterval) -> Bool {
+        switch begin(address: address, port: port) {
+        case .connected: return true
+        case .refused: return false
+        case .pending(let fd):
+            var item = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            guard poll(&item, 1, Int32(timeout * 1000)) > 0 else {
+                close(fd)
+                return false
+            }
+            return finish(fd).isHealthy
+        }
+    }
+
     /// The socket became writable: the connect finished, one way or the other.
     static func finish(_ fd: Int32) -> ProbeOutcome {
         var error: Int32 = 0

@@ -81,6 +81,20 @@ final class AgentProcessTable {
         return process.pid
     }
 
+    /// Logs what is pending and closes every pipe (at shutdown).
+    func closeAllPipes() {
+        for (fd, pipe) in pipes {
+            logs[pipe.agent]?.finish(pipe.stream)
+            close(fd)
+        }
+        pipes = [:]
+    }
+
+    deinit {
+        for fd in pipes.keys { close(fd) }
+        for process in processes.values { close(process.pidfd) }
+    }
+
     /// Kills every process group at once (last resort when the reactor itself fails).
     func killAll() {
         for process in processes.values { kill(-process.pid, SIGKILL) }
@@ -93,4 +107,5 @@ enum ReactorTag {
     case process(String)
     case pipe(Int32)
     case probe(String)
+    case control
 }

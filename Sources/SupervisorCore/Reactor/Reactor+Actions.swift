@@ -21,7 +21,10 @@ extension Reactor {
         case .announce(let transition):
             log.note("\(transition.agent): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason))")
             progress.record(transition, model: model)
+            publish(transition)
             onTransition?(transition)
+        case .healthChanged(let agent, let healthy, let detail):
+            events?.publish(.agentHealth, ["agent": agent, "healthy": healthy, "detail": detail])
         case .startupFinished(let summary):
             progress.finish()
             for line in StartupReport.lines(for: summary) { log.note(line) }

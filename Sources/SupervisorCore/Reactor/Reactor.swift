@@ -10,13 +10,17 @@ import SupervisorModel
 /// wake pipe that signals and `requestShutdown()` write to. Agents must be spawned from this
 /// thread, because the parent-death signal fires when the forking thread exits.
 public final class Reactor {
-    public private(set) var model: HostSupervisor
+    public internal(set) var model: HostSupervisor
     let options: SupervisorOptions
     let launcher: AgentLauncher
     let processes: AgentProcessTable
     let probes: ProbeRunner
     let log: SupervisorLog
     let progress: StartupProgress
+    let control: ControlServer?
+    let events: EventPublisher?
+    let authorizer = ControlAuthorizer()
+    var nextMetricsAt = MonotonicClock.now()
     var timers = TimerQueue()
     var pendingEvents: [SupervisorEvent] = []
     var finished = false
@@ -39,6 +43,18 @@ public final class Reactor {
         progress = StartupProgress(graph: model.graph, enabled: options.showProgress)
         wake = try Descriptor.pipe()
         try Descriptor.setNonBlocking(wake.write)
+        if let endpoint = options.control {
+            do {
+                control = try ControlServer(address: endpoint.address, port: endpoint.controlPort)
+                events = try EventPublisher(address: endpoint.address, port: endpoint.controlPort + 1, host: options.host)
+            } catch {
+                throw ReactorError.controlUnavailable(
+                    "cannot serve control on tcp://\(endpoint.address):\(endpoint.controlPort) and events on port \(endpoint.controlPort + 1): \(error)")
+            }
+        } else {
+            control = nil
+            events = nil
+        }
     }
 
     deinit {
@@ -65,6 +81,9 @@ public final class Reactor {
                 Self.handledSignals.withUnsafeBufferPointer { cspawn_signal_default($0.baseAddress, Int32($0.count)) }
             }
         }
+        if let control, let events {
+            log.note("control on \(control.endpoint), events on \(events.endpoint)")
+        }
         log.note("supervisor \(SupervisorVersion.text) starting \(model.order.count) agents of host \(options.host); logs in \(options.logDirectory)")
         feed(.startAll)
         while !finished {
@@ -73,7 +92,10 @@ public final class Reactor {
             waitAndDispatch()
         }
         processes.killAll()
+        drainRemainingOutput()
         log.note("supervisor stopped")
+        control?.closeGracefully()
+        events?.closeGracefully()
         return 0
     }
 
@@ -81,6 +103,11 @@ public final class Reactor {
     /// those actions produce, until nothing is left.
     func feed(_ event: SupervisorEvent) {
         pendingEvents.append(event)
+        drainPendingEvents()
+    }
+
+    /// Feeds queued events (from performed actions) until none is left.
+    func drainPendingEvents() {
         while !pendingEvents.isEmpty {
             let next = pendingEvents.removeFirst()
             let actions = model.handle(next, now: MonotonicClock.now())
@@ -90,6 +117,10 @@ public final class Reactor {
 
     private func fireDueTimers() {
         let now = MonotonicClock.now()
+        if events != nil && now >= nextMetricsAt {
+            publishMetrics(now: now)
+            nextMetricsAt = now + options.metricsInterval
+        }
         while let key = timers.popDue(now: now) { feed(.timerFired(key)) }
         for result in probes.expire(now: now) {
             feed(.probed(agent: result.agent, generation: result.generation, outcome: result.outcome))
@@ -102,8 +133,10 @@ public final class Reactor {
         ]
         tagged += processes.pollItems()
         tagged += probes.pollItems().map { ($0.item, .probe($0.agent)) }
+        if let control { tagged.append((control.pollItem, .control)) }
         var items = tagged.map(\.item)
-        let deadline = [timers.nextDeadline(), probes.nextDeadline].compactMap { $0 }.min()
+        let metricsDeadline = events == nil ? nil : nextMetricsAt
+        let deadline = [timers.nextDeadline(), probes.nextDeadline, metricsDeadline].compactMap { $0 }.min()
         var timeout = -1
         if let deadline {
             // Round up so that a timer is never polled for before it is due (no busy loop).
@@ -117,12 +150,28 @@ public final class Reactor {
             case .process(let agent):
                 if let status = processes.reap(agent) { onExit(agent, status) }
             case .pipe(let fd): processes.drain(fd)
+            case .control: serveControlRequests()
             case .probe(let agent):
                 if let result = probes.complete(agent) {
                     feed(.probed(agent: result.agent, generation: result.generation, outcome: result.outcome))
                 }
             }
         }
+    }
+
+    /// After the last agent is reaped, its children may still hold output pipes: they were sent
+    /// SIGKILL with the group, so end of file comes quickly. Log what is left, then close.
+    private func drainRemainingOutput() {
+        let deadline = MonotonicClock.now() + 2
+        while !processes.pipes.isEmpty && MonotonicClock.now() < deadline {
+            var items = processes.pollItems().map(\.item)
+            let tags = processes.pollItems().map(\.tag)
+            guard zmq_poll(&items, Int32(items.count), 100) > 0 else { continue }
+            for (item, tag) in zip(items, tags) where item.revents != 0 {
+                if case .pipe(let fd) = tag { processes.drain(fd) }
+            }
+        }
+        processes.closeAllPipes()
     }
 
     private func readWakePipe() {
@@ -138,5 +187,16 @@ public final class Reactor {
         probes.forget(agent)
         log.note("\(agent) exited: \(status)")
         feed(.exited(agent: agent, status: status))
+    }
+}
+
+/// Why the reactor could not be set up.
+public enum ReactorError: Error, CustomStringConvertible {
+    case controlUnavailable(String)
+
+    public var description: String {
+        switch self {
+        case .controlUnavailable(let message): message
+        }
     }
 }

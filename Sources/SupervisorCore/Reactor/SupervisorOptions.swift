@@ -15,6 +15,13 @@ public struct SupervisorOptions: Sendable {
     public var handleSignals = true
     /// Print start-up progress on stderr.
     public var showProgress = true
+    /// Where to serve control requests (and events on port + 1); nil: no control endpoint.
+    public var control: HostTable.Host?
+    /// The files `reload` reads again; nil: reload is refused.
+    public var manifestPath: String?
+    public var hostsPath: String?
+    /// How often `agent.metrics` is published.
+    public var metricsInterval: TimeInterval = 5
 
     public init(manifest: Manifest, host: String, baseDirectory: String, logRoot: String, environment: [String: String]) {
         self.manifest = manifest

@@ -7,7 +7,13 @@ public enum Descriptor {
     public static func pipe() throws -> (read: Int32, write: Int32) {
         var fds: [Int32] = [0, 0]
         try retryingSystemCall("pipe2") { cspawn_pipe_cloexec(&fds) }
-        try setNonBlocking(fds[0])
+        do {
+            try setNonBlocking(fds[0])
+        } catch {
+            close(fds[0])
+            close(fds[1])
+            throw error
+        }
         return (fds[0], fds[1])
     }
 

@@ -91,6 +91,17 @@ public final class ZMQSocket {
         try send(Array(text.utf8), more: more, dontWait: dontWait)
     }
 
+    /// Sends a multipart message without blocking; returns false if it had to be dropped
+    /// (peer gone or its queue full).
+    @discardableResult
+    public func sendMessage(_ frames: [[UInt8]]) -> Bool {
+        for (index, frame) in frames.enumerated() {
+            let sent = (try? send(frame, more: index < frames.count - 1, dontWait: true)) ?? false
+            if !sent { return false }
+        }
+        return true
+    }
+
     /// Receives one frame, or nil when nothing is waiting (`dontWait`). `hasMore` tells whether
     /// further frames of the same message follow.
     public func receive(dontWait: Bool = false) throws -> (bytes: [UInt8], hasMore: Bool)? {
@@ -108,6 +119,32 @@ public final class ZMQSocket {
         let size = zmq_msg_size(&message)
         let bytes = size == 0 ? [] : Array(UnsafeRawBufferPointer(start: zmq_msg_data(&message), count: size))
         return (bytes, zmq_msg_more(&message) != 0)
+    }
+
+    /// Receives a whole multipart message with the sender's address (libzmq's `Peer-Address`
+    /// property of the first frame, for TCP peers), or nil when nothing is waiting.
+    public func receiveMessageWithPeer() throws -> (frames: [[UInt8]], peer: String?)? {
+        var message = zmq_msg_t()
+        zmq_msg_init(&message)
+        defer { zmq_msg_close(&message) }
+        while true {
+            let rc = zmq_msg_recv(&message, handle, ZMQ_DONTWAIT)
+            if rc >= 0 { break }
+            let code = zmq_errno()
+            if code == EINTR { continue }
+            if code == EAGAIN { return nil }
+            throw SystemError("zmq_msg_recv", errno: code, message: String(cString: zmq_strerror(code)))
+        }
+        let peer = zmq_msg_gets(&message, "Peer-Address").map { String(cString: $0) }
+        let size = zmq_msg_size(&message)
+        var frames = [size == 0 ? [] : Array(UnsafeRawBufferPointer(start: zmq_msg_data(&message), count: size))]
+        var more = zmq_msg_more(&message) != 0
+        while more {
+            guard let next = try receive() else { break }
+            frames.append(next.bytes)
+            more = next.hasMore
+        }
+        return (frames, peer)
     }
 
     /// Receives a whole multipart message, or nil when nothing is waiting (`dontWait`).

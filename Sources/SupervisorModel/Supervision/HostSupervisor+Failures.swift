@@ -4,6 +4,11 @@ extension HostSupervisor {
     mutating func onExited(_ agent: String, status: ExitStatus, now: TimeInterval, _ actions: inout [SupervisorAction]) {
         guard let spec = specs[agent], let runtime = runtimes[agent], runtime.state.hasProcess else { return }
         runtimes[agent]!.pid = nil
+        if retiring.contains(agent) {
+            runtimes[agent]!.lastExit = ExitRecord(status: status, reason: "removed", at: now)
+            forget(agent, now: now, &actions)
+            return
+        }
         if runtime.state == .stopping {
             switch runtime.stopReason ?? .requested {
             case .shutdown, .requested:
@@ -87,12 +92,18 @@ extension HostSupervisor {
             runtimes[agent]!.lastProbeProblem = message
             actions.append(.setTimer(probeKey, after: Self.startupProbeInterval))
         case (.ready, .healthy):
+            if runtime.probeFailures > 0 {
+                actions.append(.healthChanged(agent: agent, healthy: true, detail: "healthy again"))
+            }
             runtimes[agent]!.probeFailures = 0
             runtimes[agent]!.lastProbeProblem = nil
             actions.append(.setTimer(probeKey, after: spec.health.interval))
         case (.ready, .notReady(let message)), (.ready, .unhealthy(let message)):
             runtimes[agent]!.probeFailures += 1
             runtimes[agent]!.lastProbeProblem = message
+            if runtime.probeFailures == 0 {
+                actions.append(.healthChanged(agent: agent, healthy: false, detail: message))
+            }
             if runtimes[agent]!.probeFailures >= spec.health.retries {
                 beginStop(agent, reason: .livenessFailed,
                           because: "health check failed \(spec.health.retries) times in a row: \(message)",

@@ -39,9 +39,8 @@ extension HostSupervisor {
     func runningDependents(of agent: String) -> [String] {
         guard let step = graph.stepOfAgent[agent] else { return [] }
         return order.filter { other in
-            graph.stepOfAgent[other] != step
-                && graph.steps[graph.stepOfAgent[other]!].dependsOn.contains(step)
-                && runtimes[other]!.state.hasProcess
+            guard let otherStep = graph.stepOfAgent[other], otherStep != step else { return false }
+            return graph.steps[otherStep].dependsOn.contains(step) && runtimes[other]!.state.hasProcess
         }
     }
 }

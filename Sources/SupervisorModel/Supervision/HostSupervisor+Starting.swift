@@ -57,6 +57,7 @@ extension HostSupervisor {
         runtimes[agent]!.probeFailures = 0
         runtimes[agent]!.lastProbeProblem = nil
         move(agent, to: .ready, because: String(format: "ready after %.2f s", took), now: now, &actions)
+        actions.append(.healthChanged(agent: agent, healthy: true, detail: spec.health.kind == .none ? "up" : "ready"))
         if spec.health.kind != .none {
             let key = TimerKey(agent: agent, kind: .probe, generation: runtimes[agent]!.generation)
             actions.append(.setTimer(key, after: spec.health.interval))

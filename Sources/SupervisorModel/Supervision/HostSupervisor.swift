@@ -25,14 +25,16 @@ public struct HostSupervisor: Sendable {
 
     public let host: String
     /// Agent names in manifest order.
-    public let order: [String]
-    public let specs: [String: AgentSpec]
-    public let graph: DependencyGraph
+    public internal(set) var order: [String]
+    public internal(set) var specs: [String: AgentSpec]
+    public internal(set) var graph: DependencyGraph
     public internal(set) var runtimes: [String: AgentRuntime]
     public internal(set) var phase: Phase = .idle
     /// When `.startAll` arrived.
     public internal(set) var startupBegan: TimeInterval?
     var exitAnnounced = false
+    /// Agents removed by a reload whose process has not exited yet.
+    public internal(set) var retiring: Set<String> = []
 
     /// The supervisor of `host`'s agents in `manifest`.
     public init(manifest: Manifest, host: String) {

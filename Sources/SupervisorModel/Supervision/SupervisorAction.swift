@@ -12,6 +12,8 @@ public enum SupervisorAction: Equatable, Sendable {
     case setTimer(TimerKey, after: TimeInterval)
     /// An agent changed state: log and publish it.
     case announce(AgentTransition)
+    /// A health check result changed the agent's health (healthy again, or first failure).
+    case healthChanged(agent: String, healthy: Bool, detail: String)
     /// Start-up has ended (every agent ready, or failed, or blocked by a failure).
     case startupFinished(StartupSummary)
     /// Shutdown is complete: every process is reaped.

@@ -1,0 +1,96 @@
+import CZeroMQ
+import Foundation
+import SupervisorModel
+
+/// The control endpoint: a ROUTER socket owned by the reactor thread. It turns any bytes into
+/// either a parsed request or an error reply, and never blocks on a slow or vanished client.
+///
+/// Authorization is a separate step (`ControlAuthorizer`), so a ZAP handler that names clients
+/// by key can decide rights per command later without touching the request path.
+final class ControlServer {
+    /// Largest request accepted; libzmq drops a peer that sends more.
+    static let maxMessageSize: Int64 = 1 << 20
+    /// Requests handled per reactor turn, so one flooding client cannot starve the rest.
+    static let batchSize = 256
+
+    /// One request as received: where to answer, who asked, and what.
+    struct Incoming {
+        var envelope: [[UInt8]]
+        var client: ControlClientIdentity
+        var request: Result<ControlRequest, ControlError>
+    }
+
+    let socket: ZMQSocket
+    let endpoint: String
+
+    init(address: String, port: Int) throws {
+        let host = address.contains(":") ? "[\(address)]" : address
+        endpoint = "tcp://\(host):\(port)"
+        socket = try ZMQSocket(.router)
+        try socket.setOption(ZMQ_MAXMSGSIZE, int64: Self.maxMessageSize)
+        try socket.setOption(ZMQ_SNDHWM, Int32(10_000))
+        try socket.setOption(ZMQ_RCVHWM, Int32(10_000))
+        try socket.bind(endpoint)
+    }
+
+    /// The poll item for the reactor.
+    var pollItem: zmq_pollitem_t {
+        zmq_pollitem_t(socket: socket.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0)
+    }
+
+    /// Up to `batchSize` waiting requests.
+    func receiveBatch() -> [Incoming] {
+        var batch: [Incoming] = []
+        while batch.count < Self.batchSize, let message = try? socket.receiveMessageWithPeer() {
+            if let incoming = Self.split(message.frames, peer: message.peer) { batch.append(incoming) }
+        }
+        return batch
+    }
+
+    /// Answers on the request's envelope; dropped silently if the client is gone.
+    func reply(_ envelope: [[UInt8]], _ payload: [UInt8]) {
+        socket.sendMessage(envelope + [payload])
+    }
+
+    /// Lets a last reply (to `down`) leave before the socket closes.
+    func closeGracefully() {
+        try? socket.setOption(ZMQ_LINGER, Int32(500))
+        socket.close()
+    }
+
+    /// `[identity, payload]` from a DEALER, `[identity, "", payload]` from a REQ.
+    static func split(_ frames: [[UInt8]], peer: String?) -> Incoming? {
+        guard frames.count >= 2 else { return nil }
+        let hasDelimiter = frames[1].isEmpty
+        let envelope = hasDelimiter ? Array(frames[0...1]) : [frames[0]]
+        let body = Array(frames[envelope.count...])
+        let client = ControlClientIdentity(routingId: frames[0], peerAddress: peer)
+        guard body.count == 1 else {
+            let problem = ControlError(.malformed, "a request is exactly one frame after the envelope; got \(body.count)")
+            return Incoming(envelope: envelope, client: client, request: .failure(problem))
+        }
+        return Incoming(envelope: envelope, client: client, request: ControlRequest.parse(body[0]))
+    }
+}
+
+/// Who sent a request: libzmq's routing id, the TCP peer address, and (with CurveZMQ, later)
+/// the authenticated key name.
+struct ControlClientIdentity {
+    var routingId: [UInt8]
+    var peerAddress: String?
+    var keyName: String?
+
+    /// `127.0.0.1 (id 0a1b2c3d)` for logs and `system.commands` events.
+    var description: String {
+        let id = routingId.prefix(8).map { String(format: "%02x", $0) }.joined()
+        return "\(keyName ?? peerAddress ?? "unknown") (id \(id))"
+    }
+}
+
+/// Decides what a client may do. Today every client of a loopback endpoint is admin (binding
+/// anything else requires an explicit opt-in); a ZAP handler will supply key names and rights.
+struct ControlAuthorizer {
+    func allows(_ client: ControlClientIdentity, _ command: ControlCommand) -> Bool {
+        true
+    }
+}

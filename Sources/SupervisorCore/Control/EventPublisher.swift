@@ -1,0 +1,47 @@
+import CZeroMQ
+import Foundation
+import SupervisorModel
+
+/// The event stream: a PUB socket on control-port + 1 sending `[topic, json]`. Every event
+/// carries a sequence number without gaps, a timestamp and the host.
+final class EventPublisher {
+    /// The topics published.
+    enum Topic: String, CaseIterable {
+        case agentState = "agent.state"
+        case agentHealth = "agent.health"
+        case agentMetrics = "agent.metrics"
+        case agentErrors = "agent.errors"
+        case systemCommands = "system.commands"
+    }
+
+    let socket: ZMQSocket
+    let endpoint: String
+    let host: String
+    private(set) var sequence: UInt64 = 0
+
+    init(address: String, port: Int, host: String) throws {
+        let bracketed = address.contains(":") ? "[\(address)]" : address
+        endpoint = "tcp://\(bracketed):\(port)"
+        self.host = host
+        socket = try ZMQSocket(.pub)
+        try socket.setOption(ZMQ_SNDHWM, Int32(100_000))
+        try socket.bind(endpoint)
+    }
+
+    /// Publishes one event; `fields` are merged into the envelope.
+    func publish(_ topic: Topic, _ fields: [String: Any]) {
+        sequence += 1
+        var event = fields
+        event["seq"] = sequence
+        event["ts"] = Timestamp.now()
+        event["host"] = host
+        event["topic"] = topic.rawValue
+        guard let data = try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]) else { return }
+        socket.sendMessage([Array(topic.rawValue.utf8), Array(data)])
+    }
+
+    func closeGracefully() {
+        try? socket.setOption(ZMQ_LINGER, Int32(500))
+        socket.close()
+    }
+}

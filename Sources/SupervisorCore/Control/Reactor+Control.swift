@@ -1,0 +1,166 @@
+import Foundation
+import SupervisorModel
+
+extension Reactor {
+    /// Answers every waiting control request (up to a batch per reactor turn).
+    func serveControlRequests() {
+        guard let control else { return }
+        for incoming in control.receiveBatch() {
+            let reply: ControlReply
+            var commandName = "?"
+            switch incoming.request {
+            case .failure(let error):
+                reply = .failure(error, id: nil)
+            case .success(let request):
+                commandName = request.command.name
+                if authorizer.allows(incoming.client, request.command) {
+                    reply = execute(request.command).withId(request.id)
+                } else {
+                    reply = .failure(ControlError(.forbidden, "\(request.command.name) needs the \(request.command.requiredRight.rawValue) right"), id: request.id)
+                }
+            }
+            control.reply(incoming.envelope, reply.bytes)
+            var event: [String: Any] = ["cmd": commandName, "client": incoming.client.description, "ok": reply.ok]
+            if let error = reply.error { event["error"] = ["code": error.code.rawValue, "message": error.message] }
+            events?.publish(.systemCommands, event)
+            if case .success(let request) = incoming.request, request.command.requiredRight == .admin {
+                log.note("control: \(request.command.name) from \(incoming.client.description): \(reply.ok ? "ok" : reply.error?.message ?? "error")")
+            }
+        }
+    }
+
+    private func execute(_ command: ControlCommand) -> ControlReply {
+        let now = MonotonicClock.now()
+        switch command {
+        case .ping:
+            return .success(["pong": true, "host": options.host, "pid": Int(getpid())])
+        case .version:
+            return .success(["version": SupervisorVersion.text, "protocol": ControlRequest.version, "zmq": ZMQContext.version])
+        case .status(let names):
+            if let unknown = names.first(where: { model.specs[$0] == nil }) {
+                return .failure(unknownAgent(unknown), id: nil)
+            }
+            return .encoded(model.status(of: names, now: now, supervisorPid: getpid()))
+        case .start, .stop, .restart:
+            let (result, actions) = model.apply(command, now: now)
+            for action in actions { perform(action) }
+            drainPendingEvents()
+            switch result {
+            case .success(let outcomes): return .encoded(["agents": outcomes])
+            case .failure(let error): return .failure(error, id: nil)
+            }
+        case .logs(let agent, let lines):
+            guard model.specs[agent] != nil else { return .failure(unknownAgent(agent), id: nil) }
+            let path = "\(options.logDirectory)/\(agent).log"
+            switch LogTail.lastLines(of: path, count: lines) {
+            case .success(let text): return .success(["agent": agent, "path": path, "lines": text])
+            case .failure(let error): return .failure(error, id: nil)
+            }
+        case .down:
+            let running = model.order.filter { model.runtimes[$0]?.state.hasProcess == true }.count
+            log.note("down requested: stopping agents, dependents first")
+            feed(.shutdown)
+            return .success(["stopping": running, "host": options.host])
+        case .reload:
+            return reload(now: now)
+        }
+    }
+
+    private func reload(now: TimeInterval) -> ControlReply {
+        guard let manifestPath = options.manifestPath, let hostsPath = options.hostsPath else {
+            return .failure(ControlError(.manifestInvalid, "this supervisor was started without manifest files to reload"), id: nil)
+        }
+        let configuration = Configuration.load(manifestPath: manifestPath, hostsPath: hostsPath, environment: options.environment)
+        let errors = configuration.issues.errors
+        guard errors.isEmpty, let manifest = configuration.manifest else {
+            return .failure(ControlError(.manifestInvalid, "\(errors.count) error(s) in the manifest; nothing was changed",
+                                         details: errors.map(\.description)), id: nil)
+        }
+        let (result, actions) = model.reload(manifest, now: now)
+        for action in actions { perform(action) }
+        drainPendingEvents()
+        switch result {
+        case .success(let outcome):
+            log.note("reloaded: added \(outcome.added), removed \(outcome.removed), changed \(outcome.changed)")
+            return .encoded(outcome)
+        case .failure(let error):
+            return .failure(error, id: nil)
+        }
+    }
+
+    private func unknownAgent(_ name: String) -> ControlError {
+        let close = Spelling.closeMatches(to: name, among: model.order)
+        let hint = close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"
+        return ControlError(.agentNotFound, "no agent named \"\(name)\" on host \(options.host)\(hint)", details: close)
+    }
+
+    /// Publishes a state change, and an error event for crashes and failures.
+    func publish(_ transition: AgentTransition) {
+        guard let events else { return }
+        var fields: [String: Any] = [
+            "agent": transition.agent, "from": transition.from.rawValue, "to": transition.to.rawValue,
+            "reason": transition.reason,
+        ]
+        if let pid = transition.pid { fields["pid"] = Int(pid) }
+        events.publish(.agentState, fields)
+        if transition.to == .failed || transition.to == .backoff
+            || (transition.from == .ready && transition.to == .starting) {
+            events.publish(.agentErrors, ["agent": transition.agent, "kind": transition.to == .failed ? "failed" : "crashed",
+                                          "message": transition.reason, "source": "supervisor"])
+        }
+    }
+
+    func publishMetrics(now: TimeInterval) {
+        guard let events else { return }
+        for agent in model.order {
+            guard let runtime = model.runtimes[agent] else { continue }
+            var fields: [String: Any] = ["agent": agent, "state": runtime.state.rawValue, "restarts": runtime.restarts]
+            if let pid = runtime.pid { fields["pid"] = Int(pid) }
+            if runtime.state.hasProcess, let started = runtime.startedAt { fields["uptime"] = now - started }
+            events.publish(.agentMetrics, fields)
+        }
+    }
+}
+
+/// A reply on the control socket, as bytes.
+struct ControlReply {
+    var ok: Bool
+    var error: ControlError?
+    var bytes: [UInt8]
+
+    static func success(_ data: [String: Any]) -> ControlReply {
+        let object: [String: Any] = ["ok": true, "data": data]
+        let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? []
+        return ControlReply(ok: true, error: nil, bytes: bytes)
+    }
+
+    static func encoded<T: Encodable>(_ data: T) -> ControlReply {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = (try? encoder.encode(SuccessEnvelope(data: data))).map(Array.init) ?? []
+        return ControlReply(ok: true, error: nil, bytes: bytes)
+    }
+
+    static func failure(_ error: ControlError, id: String?) -> ControlReply {
+        var errorObject: [String: Any] = ["code": error.code.rawValue, "message": error.message]
+        if let details = error.details { errorObject["details"] = details }
+        var object: [String: Any] = ["ok": false, "error": errorObject]
+        if let id { object["id"] = id }
+        let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? []
+        return ControlReply(ok: false, error: error, bytes: bytes)
+    }
+
+    /// The same reply carrying the request's id (so DEALER clients can match it).
+    func withId(_ id: String?) -> ControlReply {
+        guard let id, var object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return self }
+        object["id"] = id
+        let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? self.bytes
+        return ControlReply(ok: ok, error: error, bytes: bytes)
+    }
+}
+
+/// `{"ok": true, "data": ...}` for Codable replies.
+private struct SuccessEnvelope<T: Encodable>: Encodable {
+    var ok = true
+    var data: T
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// One agent as `status` reports it (snake_case on the wire).
+public struct AgentStatus: Equatable, Sendable, Codable {
+    public var name: String
+    public var host: String
+    public var group: String?
+    public var state: AgentState
+    public var pid: Int32?
+    /// Seconds since the current process was spawned.
+    public var uptime: Double?
+    public var restarts: Int
+    /// `ok`, `starting`, `failing 1/3: ...`, `none` (no check), or `-` without a process.
+    public var health: String
+    /// Spawn-to-ready seconds of the last start that became ready.
+    public var readyAfter: Double?
+    /// Dependencies this agent waits for (not ready).
+    public var blockedBy: [String]
+    public var lastExit: ExitSummary?
+    /// Why it is `failed`.
+    public var failureReason: String?
+    public var required: Bool
+    public var port: Int?
+    public var healthPort: Int?
+    /// Seconds until a scheduled restart (state `backoff`).
+    public var restartIn: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case name, host, group, state, pid, uptime, restarts, health, required, port
+        case readyAfter = "ready_after"
+        case blockedBy = "blocked_by"
+        case lastExit = "last_exit"
+        case failureReason = "failure_reason"
+        case healthPort = "health_port"
+        case restartIn = "restart_in"
+    }
+}
+
+/// How the last process ended, for status.
+public struct ExitSummary: Equatable, Sendable, Codable {
+    public var code: Int32?
+    public var signal: Int32?
+    /// `crashed`, `exited`, `stopped`, `start_timeout`, `liveness_failed`, `spawn_failed`, ...
+    public var reason: String
+    public var detail: String?
+    /// Human form, e.g. `exit code 1 (crashed)`.
+    public var text: String
+    /// Seconds ago.
+    public var ago: Double
+}
+
+/// The reply to `status`: the host, its agents, and totals.
+public struct HostStatus: Equatable, Sendable, Codable {
+    public var host: String
+    public var phase: String
+    public var supervisorPid: Int32
+    /// Seconds since the supervisor started its agents.
+    public var uptime: Double
+    public var agents: [AgentStatus]
+    /// Agent count per state, plus `total`.
+    public var totals: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case host, phase, uptime, agents, totals
+        case supervisorPid = "supervisor_pid"
+    }
+}
+
+extension HostSupervisor {
+    /// A status snapshot of the named agents (all when empty).
+    public func status(of names: [String], now: TimeInterval, supervisorPid: Int32) -> HostStatus {
+        let chosen = names.isEmpty ? order : order.filter { names.contains($0) }
+        let agents = chosen.compactMap { name -> AgentStatus? in
+            guard let spec = specs[name], let runtime = runtimes[name] else { return nil }
+            return AgentStatus(
+                name: name, host: host, group: spec.group, state: runtime.state, pid: runtime.pid,
+                uptime: runtime.state.hasProcess ? runtime.startedAt.map { now - $0 } : nil,
+                restarts: runtime.restarts, health: healthText(spec, runtime),
+                readyAfter: runtime.lastReadyDuration,
+                blockedBy: runtime.state == .waiting ? blockers(of: name) : [],
+                lastExit: runtime.lastExit.map { exit in
+                    var code: Int32?, signal: Int32?
+                    switch exit.status {
+                    case .code(let value)?: code = value
+                    case .signal(let value, _)?: signal = value
+                    case nil: break
+                    }
+                    return ExitSummary(code: code, signal: signal, reason: exit.reason, detail: exit.detail,
+                                       text: exit.description, ago: now - exit.at)
+                },
+                failureReason: runtime.failureReason, required: spec.required, port: spec.port,
+                healthPort: spec.health.port, restartIn: runtime.state == .backoff ? runtime.restartDueAt.map { max(0, $0 - now) } : nil)
+        }
+        var totals: [String: Int] = ["total": order.count]
+        for name in order { totals[runtimes[name]!.state.rawValue, default: 0] += 1 }
+        let phaseName: String
+        switch phase {
+        case .idle: phaseName = "idle"
+        case .starting: phaseName = "starting"
+        case .running: phaseName = "running"
+        case .shuttingDown: phaseName = "shutting_down"
+        }
+        return HostStatus(host: host, phase: phaseName, supervisorPid: supervisorPid,
+                          uptime: startupBegan.map { now - $0 } ?? 0, agents: agents, totals: totals)
+    }
+
+    private func healthText(_ spec: AgentSpec, _ runtime: AgentRuntime) -> String {
+        guard runtime.state.hasProcess else { return "-" }
+        if spec.health.kind == .none { return "none" }
+        switch runtime.state {
+        case .starting: return runtime.lastProbeProblem.map { "starting: \($0)" } ?? "starting"
+        case .ready where runtime.probeFailures > 0:
+            return "failing \(runtime.probeFailures)/\(spec.health.retries): \(runtime.lastProbeProblem ?? "")"
+        case .ready: return "ok"
+        default: return "-"
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// An error answered on the control socket: `{"ok": false, "error": {"code": ..., "message": ...}}`.
+public struct ControlError: Error, Equatable, Sendable, Codable, CustomStringConvertible {
+    /// Stable error codes (the wire form is the raw value).
+    public enum Code: String, Sendable, Codable {
+        case malformed = "request.malformed"
+        case unsupportedVersion = "request.unsupported_version"
+        case unknownCommand = "request.unknown_command"
+        case badArgument = "request.bad_argument"
+        case tooLarge = "request.too_large"
+        case forbidden = "request.forbidden"
+        case agentNotFound = "agent.not_found"
+        case dependencyNotReady = "agent.dependency_not_ready"
+        case logUnavailable = "agent.log_unavailable"
+        case manifestInvalid = "manifest.invalid"
+        case shuttingDown = "supervisor.shutting_down"
+        case unreachable = "supervisor.unreachable"
+    }
+
+    public var code: Code
+    public var message: String
+    /// Extra structured detail (manifest issues for `reload`, close matches for unknown agents).
+    public var details: [String]?
+
+    public init(_ code: Code, _ message: String, details: [String]? = nil) {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,188 @@
+import Foundation
+
+/// What a start/stop/restart did to each agent, answered to the client.
+public struct CommandOutcome: Equatable, Sendable, Codable {
+    public var agent: String
+    /// `starting`, `waiting`, `stopping`, `stopped`, `already running`, ...
+    public var result: String
+}
+
+extension HostSupervisor {
+    /// The agents a selection names, in manifest order: names, `group:<g>`, or `all`.
+    public func resolve(_ selection: [String]) -> Result<[String], ControlError> {
+        var chosen: Set<String> = []
+        for item in selection {
+            if item == "all" {
+                chosen.formUnion(order)
+            } else if item.hasPrefix("group:") {
+                let group = String(item.dropFirst("group:".count))
+                let members = order.filter { specs[$0]?.group == group }
+                guard !members.isEmpty else {
+                    let groups = Set(order.compactMap { specs[$0]?.group }).sorted()
+                    return .failure(ControlError(.agentNotFound, "no agent of host \(host) is in group \"\(group)\"",
+                                                 details: Spelling.closeMatches(to: group, among: groups)))
+                }
+                chosen.formUnion(members)
+            } else if specs[item] != nil {
+                chosen.insert(item)
+            } else {
+                let close = Spelling.closeMatches(to: item, among: order)
+                let hint = close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"
+                return .failure(ControlError(.agentNotFound, "no agent named \"\(item)\" on host \(host)\(hint)", details: close))
+            }
+        }
+        return .success(order.filter { chosen.contains($0) })
+    }
+
+    /// Carries out `start`, `stop` or `restart`. Checks everything first, so a refused command
+    /// changes nothing.
+    public mutating func apply(
+        _ command: ControlCommand, now: TimeInterval
+    ) -> (result: Result<[CommandOutcome], ControlError>, actions: [SupervisorAction]) {
+        guard phase != .shuttingDown else {
+            return (.failure(ControlError(.shuttingDown, "the supervisor of \(host) is shutting down")), [])
+        }
+        var actions: [SupervisorAction] = []
+        let result: Result<[CommandOutcome], ControlError>
+        switch command {
+        case .start(let selection, let withDependencies):
+            result = resolve(selection).flatMap { start($0, withDependencies: withDependencies, now: now, &actions) }
+        case .stop(let selection):
+            result = resolve(selection).map { stop($0, now: now, &actions) }
+        case .restart(let selection):
+            result = resolve(selection).flatMap { restart($0, now: now, &actions) }
+        default:
+            result = .failure(ControlError(.unknownCommand, "\(command.name) is not an agent command"))
+        }
+        if case .success = result, phase == .starting { finishStartupIfSettled(now: now, &actions) }
+        return (result, actions)
+    }
+
+    /// Dependencies (direct or further down) that are down for good and will not come up alone.
+    func downDependencies(of agent: String, ignoring selected: Set<String> = []) -> [String] {
+        var down: [String] = []
+        var seen: Set<String> = [agent]
+        var queue = externalDependencies(of: agent)
+        while let dep = queue.popLast() {
+            guard seen.insert(dep).inserted, !selected.contains(dep) else { continue }
+            if runtimes[dep]?.state.isSettledDown == true { down.append(dep) }
+            queue += externalDependencies(of: dep)
+        }
+        return down.sorted()
+    }
+
+    private mutating func start(
+        _ agents: [String], withDependencies: Bool, now: TimeInterval, _ actions: inout [SupervisorAction]
+    ) -> Result<[CommandOutcome], ControlError> {
+        var chosen = agents
+        if withDependencies {
+            // Add every dependency further down that is not running.
+            var queue = agents
+            while let agent = queue.popLast() {
+                for dep in externalDependencies(of: agent) where !chosen.contains(dep) {
+                    chosen.append(dep)
+                    queue.append(dep)
+                }
+            }
+            chosen = order.filter { chosen.contains($0) }
+        }
+        let selected = Set(chosen)
+        for agent in chosen where runtimes[agent]!.state.isSettledDown || runtimes[agent]!.state == .waiting {
+            let down = downDependencies(of: agent, ignoring: selected)
+            if !down.isEmpty {
+                return .failure(ControlError(
+                    .dependencyNotReady,
+                    "\(agent) depends on \(down.joined(separator: ", ")), which \(down.count == 1 ? "is" : "are") not running; start \(down.count == 1 ? "it" : "them") first or use --with-deps",
+                    details: down))
+            }
+        }
+        var outcomes: [CommandOutcome] = []
+        for agent in chosen {
+            let state = runtimes[agent]!.state
+            switch state {
+            case .ready, .starting:
+                outcomes.append(CommandOutcome(agent: agent, result: "already \(state.rawValue)"))
+            case .stopping:
+                outcomes.append(CommandOutcome(agent: agent, result: "stopping; start it again once it has stopped"))
+            case .backoff:
+                spawn(agent, because: "start requested", now: now, &actions)
+                outcomes.append(CommandOutcome(agent: agent, result: "starting"))
+            case .waiting, .stopped, .exited, .failed:
+                runtimes[agent]!.backoff.reset()
+                runtimes[agent]!.failureReason = nil
+                if state != .waiting { move(agent, to: .waiting, because: "start requested", now: now, &actions) }
+                outcomes.append(CommandOutcome(agent: agent, result: "waiting"))
+            }
+        }
+        startAgentsWhoseDependenciesAreReady(now: now, &actions)
+        return .success(outcomes.map { outcome in
+            var outcome = outcome
+            if outcome.result == "waiting" {
+                let state = runtimes[outcome.agent]!.state
+                outcome.result = state == .waiting
+                    ? "waiting for \(blockers(of: outcome.agent).joined(separator: ", "))" : state.rawValue
+            }
+            return outcome
+        })
+    }
+
+    private mutating func stop(_ agents: [String], now: TimeInterval, _ actions: inout [SupervisorAction]) -> [CommandOutcome] {
+        agents.map { agent in
+            let state = runtimes[agent]!.state
+            switch state {
+            case .starting, .ready:
+                beginStop(agent, reason: .requested, because: "stop requested", now: now, &actions)
+                return CommandOutcome(agent: agent, result: "stopping")
+            case .waiting, .backoff:
+                move(agent, to: .stopped, because: "stop requested", now: now, &actions)
+                return CommandOutcome(agent: agent, result: "stopped")
+            case .stopping:
+                runtimes[agent]!.stopReason = .requested
+                return CommandOutcome(agent: agent, result: "stopping")
+            case .stopped, .exited, .failed:
+                return CommandOutcome(agent: agent, result: "already \(state.rawValue)")
+            }
+        }
+    }
+
+    private mutating func restart(
+        _ agents: [String], now: TimeInterval, _ actions: inout [SupervisorAction]
+    ) -> Result<[CommandOutcome], ControlError> {
+        let notRunning = agents.filter { !runtimes[$0]!.state.hasProcess }
+        let selected = Set(agents)
+        for agent in notRunning {
+            let down = downDependencies(of: agent, ignoring: selected)
+            if !down.isEmpty {
+                return .failure(ControlError(
+                    .dependencyNotReady, "\(agent) depends on \(down.joined(separator: ", ")), which is not running; start it first",
+                    details: down))
+            }
+        }
+        var outcomes: [CommandOutcome] = []
+        for agent in agents {
+            runtimes[agent]!.backoff.reset()
+            runtimes[agent]!.failureReason = nil
+            switch runtimes[agent]!.state {
+            case .starting, .ready:
+                beginStop(agent, reason: .restartRequested, because: "restart requested", now: now, &actions)
+                outcomes.append(CommandOutcome(agent: agent, result: "restarting"))
+            case .stopping:
+                runtimes[agent]!.stopReason = .restartRequested
+                outcomes.append(CommandOutcome(agent: agent, result: "restarting"))
+            case .backoff:
+                spawn(agent, because: "restart requested", now: now, &actions)
+                outcomes.append(CommandOutcome(agent: agent, result: "starting"))
+            case .waiting, .stopped, .exited, .failed:
+                let state = runtimes[agent]!.state
+                if state != .waiting { move(agent, to: .waiting, because: "restart requested", now: now, &actions) }
+                outcomes.append(CommandOutcome(agent: agent, result: "waiting"))
+            }
+        }
+        startAgentsWhoseDependenciesAreReady(now: now, &actions)
+        return .success(outcomes.map { outcome in
+            var outcome = outcome
+            if outcome.result == "waiting" { outcome.result = runtimes[outcome.agent]!.state.rawValue }
+            return outcome
+        })
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// What a reload changed.
+public struct ReloadOutcome: Equatable, Sendable, Codable {
+    public var added: [String]
+    public var removed: [String]
+    public var changed: [String]
+    public var unchanged: Int
+}
+
+extension HostSupervisor {
+    /// Applies a new, valid manifest: starts added agents (when their dependencies are ready),
+    /// stops removed ones, restarts only the running agents whose spec changed.
+    public mutating func reload(
+        _ manifest: Manifest, now: TimeInterval
+    ) -> (result: Result<ReloadOutcome, ControlError>, actions: [SupervisorAction]) {
+        guard phase != .shuttingDown else {
+            return (.failure(ControlError(.shuttingDown, "the supervisor of \(host) is shutting down")), [])
+        }
+        var actions: [SupervisorAction] = []
+        let newAgents = manifest.agents(on: host)
+        let newNames = Set(newAgents.map(\.name))
+        let removed = order.filter { !newNames.contains($0) && !retiring.contains($0) }
+        var added: [String] = []
+        var changed: [String] = []
+        for spec in newAgents {
+            if let old = specs[spec.name], !retiring.contains(spec.name) {
+                if old.withoutPosition != spec.withoutPosition { changed.append(spec.name) }
+            } else {
+                added.append(spec.name)
+            }
+        }
+        // A name that is retiring and comes back is a new agent once the old process is gone;
+        // until then it keeps its runtime and is restarted with the new spec.
+        for name in added where retiring.contains(name) {
+            retiring.remove(name)
+        }
+
+        graph = DependencyGraph(manifest: manifest, host: host)
+        for spec in newAgents { specs[spec.name] = spec }
+        for name in added where runtimes[name] == nil { runtimes[name] = AgentRuntime(restart: specs[name]!.restart) }
+        order = newAgents.map(\.name) + order.filter { !newNames.contains($0) }
+
+        for name in removed {
+            retiring.insert(name)
+            let state = runtimes[name]!.state
+            if state.hasProcess {
+                if state != .stopping { beginStop(name, reason: .requested, because: "removed from the manifest", now: now, &actions) }
+            } else {
+                forget(name, now: now, &actions)
+            }
+        }
+        for name in changed + added where runtimes[name] != nil {
+            runtimes[name]!.backoff = RestartBackoff(spec: specs[name]!.restart)
+            switch runtimes[name]!.state {
+            case .starting, .ready:
+                beginStop(name, reason: .restartRequested, because: "spec changed", now: now, &actions)
+            case .stopping:
+                runtimes[name]!.stopReason = .restartRequested
+            default:
+                break
+            }
+        }
+        startAgentsWhoseDependenciesAreReady(now: now, &actions)
+        let outcome = ReloadOutcome(added: added, removed: removed, changed: changed,
+                                    unchanged: newAgents.count - added.count - changed.count)
+        return (.success(outcome), actions)
+    }
+
+    /// Drops a retiring agent whose process is gone.
+    mutating func forget(_ agent: String, now: TimeInterval, _ actions: inout [SupervisorAction]) {
+        let from = runtimes[agent]?.state ?? .stopped
+        actions.append(.announce(AgentTransition(
+            agent: agent, from: from, to: .stopped, pid: nil, reason: "removed from the manifest", at: now)))
+        retiring.remove(agent)
+        specs[agent] = nil
+        runtimes[agent] = nil
+        order.removeAll { $0 == agent }
+    }
+}

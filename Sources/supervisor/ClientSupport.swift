@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import SupervisorCore
+import SupervisorModel
+
+/// Exit codes of the client verbs (as systemctl: 3 means "not running").
+enum CLIExit {
+    static let failure = ExitCode(1)
+    static let usage = ExitCode(2)
+    static let notRunning = ExitCode(3)
+}
+
+/// What the client verbs share: reading `hosts` (and the manifest, to find an agent's host).
+struct ClientContext {
+    let hosts: HostTable
+    let manifest: Manifest?
+
+    init(files: FileOptions) throws {
+        let (hosts, issues) = HostTable.load(path: files.hosts)
+        guard issues.errors.isEmpty else {
+            for issue in issues { printError(issue.description) }
+            throw CLIExit.usage
+        }
+        self.hosts = hosts
+        // The manifest is optional here: it only maps agent names to hosts.
+        let loaded = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts)
+        manifest = loaded.manifest
+    }
+
+    /// The named host, or an error listing the known ones.
+    func host(_ name: String) throws -> HostTable.Host {
+        if let host = hosts[name] { return host }
+        let names = hosts.hosts.map(\.name)
+        let hint = Spelling.closest(to: name, among: names).map { " Did you mean '\($0)'?" } ?? ""
+        printError("unknown host '\(name)': the hosts file lists \(names.joined(separator: ", ")).\(hint)")
+        throw CLIExit.usage
+    }
+
+    /// Splits a selection (names, `group:<g>`, `all`) by host, using the manifest for names.
+    /// With `host` given, everything goes to that host.
+    func selectionByHost(_ selection: [String], host: String?) throws -> [(HostTable.Host, [String])] {
+        if let host { return [(try self.host(host), selection)] }
+        var result: [String: [String]] = [:]
+        for item in selection {
+            if item == "all" || item.hasPrefix("group:") {
+                let group = item.hasPrefix("group:") ? String(item.dropFirst(6)) : nil
+                let owners = manifest?.agents.filter { group == nil || $0.group == group }.map(\.host) ?? hosts.hosts.map(\.name)
+                for owner in Set(owners) { result[owner, default: []].append(item) }
+            } else if let agent = manifest?[item] {
+                result[agent.host, default: []].append(item)
+            } else {
+                let close = Spelling.closeMatches(to: item, among: manifest?.agents.map(\.name) ?? [])
+                let hint = close.isEmpty ? "" : " Did you mean \(close.joined(separator: ", "))?"
+                printError("no agent named '\(item)' in the manifest.\(hint) (Use --host to ask a supervisor directly.)")
+                throw CLIExit.usage
+            }
+        }
+        return try hosts.hosts.map(\.name).filter { result[$0] != nil }.map { (try self.host($0), result[$0]!) }
+    }
+
+    /// Hosts a host-wide verb applies to: the named one, or every host in the file.
+    func targets(_ name: String?) throws -> [HostTable.Host] {
+        try name.map { [try host($0)] } ?? hosts.hosts
+    }
+}
+
+/// Prints a control error the way every verb does, and turns it into the exit code.
+func fail(_ error: ControlError, host: HostTable.Host) -> ExitCode {
+    printError("\(host.name): \(error.message)")
+    if let details = error.details, error.code == .manifestInvalid {
+        for line in details { printError("  \(line)") }
+    }
+    return error.code == .unreachable ? CLIExit.notRunning : CLIExit.failure
+}
+
+/// JSON text of a reply's data, for `--json`.
+func jsonText(_ value: Any) -> String {
+    guard JSONSerialization.isValidJSONObject(value),
+          let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .prettyPrinted]) else {
+        return "\(value)"
+    }
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Flushes `print` output now (for streaming verbs and pipes).
+func flushStandardOutput() {
+    fflush(nil)
+}

@@ -1,0 +1,69 @@
+import Foundation
+import SupervisorCore
+import SupervisorModel
+
+/// `up --detach`: starts `supervisor up` in its own process group with output to
+/// `<logs>/<host>/console.log`, waits until start-up has ended, and says where things are.
+struct Detacher {
+    let host: HostTable.Host
+    let logRoot: String
+    let runDirectory: String
+    let arguments: [String]
+
+    func startInBackground() throws {
+        // Fail fast, with the same message the daemon would give, if one already runs.
+        do {
+            _ = try HostLock(directory: runDirectory, host: host.name)
+        } catch {
+            printError("supervisor up \(host.name): \(error)")
+            throw CLIExit.failure
+        }
+        let directory = "\(logRoot)/\(host.name)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let console = "\(directory)/console.log"
+        let fd = open(console, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            printError("cannot open \(console): \(String(cString: strerror(errno)))")
+            throw CLIExit.failure
+        }
+        defer { close(fd) }
+        let me = Configuration.executableDirectory + "/supervisor"
+        let started = AgentLauncher.spawn(
+            path: me, arguments: [me] + arguments, environment: ProcessInfo.processInfo.environment,
+            directory: FileManager.default.currentDirectoryPath, stdout: fd, stderr: fd, deathSignal: 0)
+        guard case .success(let (pid, pidfd)) = started else {
+            if case .failure(let failure) = started { printError("cannot start the supervisor: \(failure)") }
+            throw CLIExit.failure
+        }
+        let client = ControlClient(host: host)
+        while true {
+            if processHasExited(pidfd) {
+                close(pidfd)
+                printError("the supervisor exited during start-up; see \(console):")
+                printError(tail(of: console))
+                throw CLIExit.failure
+            }
+            if case .success(let data) = client.request("status", timeout: 5),
+               let status = data as? [String: Any], status["phase"] as? String != "starting" {
+                close(pidfd)
+                let totals = status["totals"] as? [String: Int] ?? [:]
+                print("supervisor for \(host.name) running in the background (pid \(pid))")
+                print("agents: \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready")
+                print("logs: \(directory)/ (supervisor.log, console.log, <agent>.log)")
+                print("control: \(client.endpoint), events: \(client.eventsEndpoint)")
+                return
+            }
+            usleep(100_000)
+        }
+    }
+
+    private func processHasExited(_ pidfd: Int32) -> Bool {
+        var item = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        return poll(&item, 1, 0) > 0
+    }
+
+    private func tail(of path: String) -> String {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(20).joined(separator: "\n")
+    }
+}

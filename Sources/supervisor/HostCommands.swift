@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import SupervisorCore
+import SupervisorModel
+
+extension SupervisorCommand {
+    /// `supervisor down [HOST]`
+    struct Down: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop every agent (dependents first) and the supervisor itself.",
+            discussion: "With no host, every running supervisor in the hosts file. Waits until each has exited.")
+
+        @Argument(help: "The host.")
+        var host: String?
+
+        @OptionGroup var files: FileOptions
+
+        @Option(help: "Seconds to wait for the supervisor to exit.")
+        var timeout: Double = 120
+
+        func run() throws {
+            let context = try ClientContext(files: files)
+            var stopped = 0
+            for target in try context.targets(host) {
+                let client = ControlClient(host: target)
+                switch client.request("down") {
+                case .success(let data):
+                    let count = (data as? [String: Any])?["stopping"] as? Int ?? 0
+                    print("\(target.name): stopping \(count) agents")
+                    let deadline = Date().addingTimeInterval(timeout)
+                    while Date() < deadline {
+                        if case .failure(let error) = client.request("ping", timeout: 2), error.code == .unreachable { break }
+                        usleep(100_000)
+                    }
+                    print("\(target.name): supervisor stopped")
+                    stopped += 1
+                case .failure(let error) where error.code == .unreachable && host == nil:
+                    continue
+                case .failure(let error):
+                    throw fail(error, host: target)
+                }
+            }
+            if stopped == 0 {
+                printError("no supervisor running for \(host ?? "any host in \(files.hosts)")")
+                throw CLIExit.notRunning
+            }
+        }
+    }
+
+    /// `supervisor reload [HOST]`
+    struct Reload: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-read agents.yaml and hosts: start added agents, stop removed ones, restart changed ones.",
+            discussion: "A manifest with errors changes nothing; the errors are printed.")
+
+        @Argument(help: "The host (default: every running supervisor).")
+        var host: String?
+
+        @OptionGroup var files: FileOptions
+
+        func run() throws {
+            let context = try ClientContext(files: files)
+            var reached = 0
+            for target in try context.targets(host) {
+                switch ControlClient(host: target).request("reload") {
+                case .success(let data):
+                    reached += 1
+                    let reply = data as? [String: Any] ?? [:]
+                    func list(_ key: String) -> String {
+                        let names = reply[key] as? [String] ?? []
+                        return names.isEmpty ? "none" : names.joined(separator: ", ")
+                    }
+                    print("\(target.name): added \(list("added")); removed \(list("removed")); changed \(list("changed")); \(reply["unchanged"] as? Int ?? 0) unchanged")
+                case .failure(let error) where error.code == .unreachable && host == nil:
+                    continue
+                case .failure(let error):
+                    throw fail(error, host: target)
+                }
+            }
+            if reached == 0 {
+                printError("no supervisor running for \(host ?? "any host in \(files.hosts)")")
+                throw CLIExit.notRunning
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import SupervisorCore
+import SupervisorModel
+
+extension SupervisorCommand {
+    /// `supervisor status [HOST] [AGENT...]`
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show agents: state, pid, uptime, restarts, health, last exit.",
+            discussion: "With no host, every host in the hosts file is asked. Exit status 3 when no supervisor runs.")
+
+        @Argument(help: "A host name, then agent names; both optional.")
+        var names: [String] = []
+
+        @OptionGroup var files: FileOptions
+
+        @Flag(help: "Print the raw JSON reply.")
+        var json = false
+
+        @Flag(help: "Redraw every second until interrupted.")
+        var watch = false
+
+        func run() throws {
+            let context = try ClientContext(files: files)
+            var hostName: String?
+            var agents = names
+            if let first = names.first, context.hosts[first] != nil {
+                hostName = first
+                agents.removeFirst()
+            }
+            let groups = hostName == nil && !agents.isEmpty
+                ? try context.selectionByHost(agents, host: nil)
+                : try context.targets(hostName).map { ($0, agents) }
+            repeat {
+                let code = showOnce(groups)
+                guard watch else {
+                    if let code { throw code }
+                    return
+                }
+                flushStandardOutput()
+                sleep(1)
+            } while true
+        }
+
+        private func showOnce(_ groups: [(HostTable.Host, [String])]) -> ExitCode? {
+            var reached = 0
+            var failure: ExitCode?
+            var replies: [Any] = []
+            var table = StatusTable(colour: isatty(STDOUT_FILENO) == 1 && !json, showHost: groups.count > 1)
+            for (host, mine) in groups {
+                switch ControlClient(host: host).request("status", args: mine.isEmpty ? [:] : ["agents": mine]) {
+                case .success(let data):
+                    reached += 1
+                    replies.append(data)
+                    table.add(data as? [String: Any] ?? [:])
+                case .failure(let error):
+                    if error.code == .unreachable {
+                        table.addUnreachable(host, message: error.message)
+                    } else {
+                        failure = fail(error, host: host)
+                    }
+                }
+            }
+            if watch && !json { print("\u{1B}[H\u{1B}[2J", terminator: "") }
+            if json {
+                print(jsonText(groups.count == 1 ? (replies.first ?? [:]) : replies))
+            } else {
+                print(table.rendered())
+            }
+            if let failure { return failure }
+            return reached == 0 ? CLIExit.notRunning : nil
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import SupervisorCore
+import SupervisorModel
+
+/// The readable `status` table: one row per agent, a line per unreachable host, totals.
+struct StatusTable {
+    let colour: Bool
+    let showHost: Bool
+    private var rows: [[String]] = []
+    private var states: [String] = []
+    private var footer: [String] = []
+
+    init(colour: Bool, showHost: Bool) {
+        self.colour = colour
+        self.showHost = showHost
+    }
+
+    mutating func add(_ status: [String: Any]) {
+        let host = status["host"] as? String ?? "?"
+        for agent in status["agents"] as? [[String: Any]] ?? [] {
+            let state = agent["state"] as? String ?? "?"
+            var health = agent["health"] as? String ?? "-"
+            if state == "waiting", let blockers = agent["blocked_by"] as? [String], !blockers.isEmpty {
+                health = "waiting for " + blockers.joined(separator: ", ")
+            }
+            if state == "failed", let reason = agent["failure_reason"] as? String { health = reason }
+            let lastExit = (agent["last_exit"] as? [String: Any]).map { exit in
+                "\(exit["text"] as? String ?? "") \(Self.duration(exit["ago"] as? Double))" + " ago"
+            } ?? "-"
+            var row = [
+                agent["name"] as? String ?? "?", agent["group"] as? String ?? "-", state,
+                (agent["pid"] as? Int).map(String.init) ?? "-", Self.duration(agent["uptime"] as? Double),
+                String(agent["restarts"] as? Int ?? 0), Self.clip(health, 48), Self.clip(lastExit, 60),
+            ]
+            if showHost { row.insert(host, at: 0) }
+            rows.append(row)
+            states.append(state)
+        }
+        let totals = status["totals"] as? [String: Int] ?? [:]
+        let parts = ["ready", "starting", "waiting", "backoff", "stopping", "stopped", "exited", "failed"]
+            .compactMap { key in totals[key].map { "\($0) \(key)" } }
+        footer.append("\(host): \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready (\(parts.joined(separator: ", "))), "
+                      + "supervisor pid \(status["supervisor_pid"] as? Int ?? 0), up \(Self.duration(status["uptime"] as? Double))")
+    }
+
+    mutating func addUnreachable(_ host: HostTable.Host, message: String) {
+        footer.append("\(host.name): \(message)")
+    }
+
+    func rendered() -> String {
+        var header = ["NAME", "GROUP", "STATE", "PID", "UPTIME", "RESTARTS", "HEALTH", "LAST EXIT"]
+        if showHost { header.insert("HOST", at: 0) }
+        guard !rows.isEmpty else { return footer.joined(separator: "\n") }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String], state: String?) -> String {
+            cells.enumerated().map { index, cell in
+                let padded = index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                let stateColumn = showHost ? 3 : 2
+                guard colour, index == stateColumn, let state else { return padded }
+                return Self.paint(padded, state)
+            }.joined(separator: "  ")
+        }
+        var lines = [line(header, state: nil)]
+        for (row, state) in zip(rows, states) { lines.append(line(row, state: state)) }
+        return (lines + [""] + footer).joined(separator: "\n")
+    }
+
+    private static func paint(_ text: String, _ state: String) -> String {
+        let code: String
+        switch state {
+        case "ready": code = "32"
+        case "failed": code = "31"
+        case "starting", "backoff", "stopping", "waiting": code = "33"
+        default: code = "2"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
+    static func duration(_ seconds: Double?) -> String {
+        guard let seconds else { return "-" }
+        return Quantity.describe(seconds: seconds < 1 ? seconds : seconds.rounded())
+    }
+
+    private static func clip(_ text: String, _ width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
+    }
+}

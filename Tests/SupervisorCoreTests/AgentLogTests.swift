@@ -1,0 +1,99 @@
+import Foundation
+import SupervisorModel
+import Testing
+@testable import SupervisorCore
+
+@Suite("AgentLog writes whole, prefixed lines per stream")
+struct AgentLogTests {
+    /// `2026-11-27T14:33:03.123Z out text`
+    private static var linePattern: Regex<(Substring, Substring, Substring, Substring)> { #/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z) (out|err) (.*)/# }
+
+    /// The log's lines as (stream, text); fails the test on a line without the prefix.
+    private func entries(_ directory: TemporaryDirectory, _ agent: String = "worker") -> [(String, String)] {
+        let text = directory.read("\(agent).log") ?? ""
+        #expect(text.isEmpty || text.hasSuffix("\n"), "every entry ends with a newline")
+        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().compactMap { line in
+            guard let match = try? Self.linePattern.wholeMatch(in: String(line)) else {
+                Issue.record("line without timestamp and stream prefix: \(line)")
+                return nil
+            }
+            return (String(match.output.2), String(match.output.3))
+        }
+    }
+
+    private func makeLog(_ directory: TemporaryDirectory) throws -> AgentLog {
+        try AgentLog(directory: directory.path, agent: "worker", rotation: LogRotation())
+    }
+
+    @Test("lines get an ISO-8601 millisecond UTC timestamp and out/err prefix")
+    func linesArePrefixed() throws {
+        let directory = try TemporaryDirectory()
+        let log = try makeLog(directory)
+        log.receive(Array("started\nlistening on 7200\n".utf8), from: .out)
+        log.receive(Array("warning: slow disk\n".utf8), from: .err)
+        let lines = entries(directory)
+        #expect(lines.map(\.0) == ["out", "out", "err"])
+        #expect(lines.map(\.1) == ["started", "listening on 7200", "warning: slow disk"])
+        #expect(log.file.path == directory.file("worker.log"))
+    }
+
+    @Test("a line split over two receive() calls is written once, whole")
+    func splitLineIsWrittenOnce() throws {
+        let directory = try TemporaryDirectory()
+        let log = try makeLog(directory)
+        log.receive(Array("first\nsecond ha".utf8), from: .out)
+        #expect(entries(directory).map(\.1) == ["first"])
+        log.receive(Array("lf\n".utf8), from: .out)
+        #expect(entries(directory).map(\.1) == ["first", "second half"])
+    }
+
+    @Test("stdout and stderr are assembled separately and never mix mid-line")
+    func streamsDoNotMix() throws {
+        let directory = try TemporaryDirectory()
+        let log = try makeLog(directory)
+        log.receive(Array("out: begin".utf8), from: .out)
+        log.receive(Array("err: whole\nerr: be".utf8), from: .err)
+        log.receive(Array(" end\n".utf8), from: .out)
+        log.receive(Array("gun\n".utf8), from: .err)
+        let lines = entries(directory)
+        #expect(lines.map(\.0) == ["err", "out", "err"])
+        #expect(lines.map(\.1) == ["err: whole", "out: begin end", "err: begun"])
+    }
+
+    @Test("finish() writes the trailing partial line of that stream only")
+    func finishWritesTrailingPartialLine() throws {
+        let directory = try TemporaryDirectory()
+        let log = try makeLog(directory)
+        log.receive(Array("complete\nno newline at the end".utf8), from: .out)
+        log.receive(Array("pending err".utf8), from: .err)
+        log.finish(.out)
+        #expect(entries(directory).map(\.1) == ["complete", "no newline at the end"])
+        log.finish(.out)
+        #expect(entries(directory).count == 2, "a second finish writes nothing")
+        log.finish(.err)
+        let lines = entries(directory)
+        #expect(lines.last?.0 == "err")
+        #expect(lines.last?.1 == "pending err")
+    }
+
+    @Test("the log rotates with the agent's rotation settings")
+    func usesRotation() throws {
+        let directory = try TemporaryDirectory()
+        var rotation = LogRotation()
+        rotation.maxSize = 64
+        rotation.maxFiles = 1
+        let log = try AgentLog(directory: directory.path, agent: "worker", rotation: rotation)
+        log.receive(Array("\(String(repeating: "a", count: 30))\n".utf8), from: .out)
+        log.receive(Array("\(String(repeating: "b", count: 30))\n".utf8), from: .out)
+        #expect(entries(directory).map(\.1) == [String(repeating: "b", count: 30)])
+        #expect(directory.read("worker.log.1")?.contains(String(repeating: "a", count: 30)) == true)
+    }
+
+    @Test("Timestamp.format pads every field and ends in Z")
+    func timestampFormat() {
+        #expect(Timestamp.format(seconds: 0, milliseconds: 5) == "1970-01-01T00:00:00.005Z")
+        #expect(Timestamp.format(seconds: 1_700_000_000, milliseconds: 42) == "2023-11-14T22:13:20.042Z")
+        #expect(Timestamp.format(seconds: 951_827_696, milliseconds: 999) == "2000-02-29T12:34:56.999Z")
+        #expect(Timestamp.now().wholeMatch(of: #/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/#) != nil)
+    }
+}
