@@ -64,6 +64,31 @@ struct ClientContext {
     }
 }
 
+/// Sends `command` to each target and hands every answer to `handle`. A host that is not
+/// running is an error when it was named, and skipped (or printed, with `reportUnreachable`)
+/// otherwise. Exit 3 when no supervisor answered at all.
+func askEach(
+    _ targets: [HostTable.Host], _ command: String, named: Bool, reportUnreachable: Bool = false,
+    handle: (HostTable.Host, [String: Any]) throws -> Void
+) throws {
+    var reached = 0
+    for target in targets {
+        switch ControlClient(host: target).request(command) {
+        case .success(let data):
+            reached += 1
+            try handle(target, data as? [String: Any] ?? [:])
+        case .failure(let error) where error.code == .unreachable && !named:
+            if reportUnreachable { print("\(target.name): \(error.message)") }
+        case .failure(let error):
+            throw fail(error, host: target)
+        }
+    }
+    if reached == 0 {
+        if !reportUnreachable { printError("no supervisor running for \(targets.map(\.name).joined(separator: ", "))") }
+        throw CLIExit.notRunning
+    }
+}
+
 /// Prints a control error the way every verb does, and turns it into the exit code.
 func fail(_ error: ControlError, host: HostTable.Host) -> ExitCode {
     printError("\(host.name): \(error.message)")

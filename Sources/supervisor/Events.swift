@@ -53,18 +53,9 @@ extension SupervisorCommand {
 
         func run() throws {
             let context = try ClientContext(files: files)
-            var reached = 0
-            for target in try context.targets(host) {
-                switch ControlClient(host: target).request("version") {
-                case .success(let data):
-                    reached += 1
-                    let reply = data as? [String: Any] ?? [:]
-                    print("\(target.name): supervisor \(reply["version"] as? String ?? "?"), protocol v\(reply["protocol"] as? Int ?? 0), libzmq \(reply["zmq"] as? String ?? "?")")
-                case .failure(let error):
-                    print("\(target.name): \(error.message)")
-                }
+            try askEach(try context.targets(host), "version", named: host != nil, reportUnreachable: true) { target, reply in
+                print("\(target.name): supervisor \(reply["version"] as? String ?? "?"), protocol v\(reply["protocol"] as? Int ?? 0), libzmq \(reply["zmq"] as? String ?? "?")")
             }
-            if reached == 0 { throw CLIExit.notRunning }
         }
     }
 }

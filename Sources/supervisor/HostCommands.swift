@@ -20,29 +20,15 @@ extension SupervisorCommand {
 
         func run() throws {
             let context = try ClientContext(files: files)
-            var stopped = 0
-            for target in try context.targets(host) {
+            try askEach(try context.targets(host), "down", named: host != nil) { target, reply in
+                print("\(target.name): stopping \(reply["stopping"] as? Int ?? 0) agents")
                 let client = ControlClient(host: target)
-                switch client.request("down") {
-                case .success(let data):
-                    let count = (data as? [String: Any])?["stopping"] as? Int ?? 0
-                    print("\(target.name): stopping \(count) agents")
-                    let deadline = Date().addingTimeInterval(timeout)
-                    while Date() < deadline {
-                        if case .failure(let error) = client.request("ping", timeout: 2), error.code == .unreachable { break }
-                        usleep(100_000)
-                    }
-                    print("\(target.name): supervisor stopped")
-                    stopped += 1
-                case .failure(let error) where error.code == .unreachable && host == nil:
-                    continue
-                case .failure(let error):
-                    throw fail(error, host: target)
+                let deadline = Date().addingTimeInterval(timeout)
+                while Date() < deadline {
+                    if case .failure(let error) = client.request("ping", timeout: 2), error.code == .unreachable { break }
+                    usleep(100_000)
                 }
-            }
-            if stopped == 0 {
-                printError("no supervisor running for \(host ?? "any host in \(files.hosts)")")
-                throw CLIExit.notRunning
+                print("\(target.name): supervisor stopped")
             }
         }
     }
@@ -60,26 +46,12 @@ extension SupervisorCommand {
 
         func run() throws {
             let context = try ClientContext(files: files)
-            var reached = 0
-            for target in try context.targets(host) {
-                switch ControlClient(host: target).request("reload") {
-                case .success(let data):
-                    reached += 1
-                    let reply = data as? [String: Any] ?? [:]
-                    func list(_ key: String) -> String {
-                        let names = reply[key] as? [String] ?? []
-                        return names.isEmpty ? "none" : names.joined(separator: ", ")
-                    }
-                    print("\(target.name): added \(list("added")); removed \(list("removed")); changed \(list("changed")); \(reply["unchanged"] as? Int ?? 0) unchanged")
-                case .failure(let error) where error.code == .unreachable && host == nil:
-                    continue
-                case .failure(let error):
-                    throw fail(error, host: target)
+            try askEach(try context.targets(host), "reload", named: host != nil) { target, reply in
+                func list(_ key: String) -> String {
+                    let names = reply[key] as? [String] ?? []
+                    return names.isEmpty ? "none" : names.joined(separator: ", ")
                 }
-            }
-            if reached == 0 {
-                printError("no supervisor running for \(host ?? "any host in \(files.hosts)")")
-                throw CLIExit.notRunning
+                print("\(target.name): added \(list("added")); removed \(list("removed")); changed \(list("changed")); \(reply["unchanged"] as? Int ?? 0) unchanged")
             }
         }
     }
