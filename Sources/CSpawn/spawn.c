@@ -70,10 +70,13 @@ static void run_child(const cspawn_request *request, pid_t parent, int report_fd
     sigprocmask(SIG_SETMASK, &empty, NULL);
 
     if (request->cgroup_procs != NULL) {
-        // Join before exec so that no agent code ever runs outside its limits.
-        int fd = open(request->cgroup_procs, O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write_all(fd, "0\n", 2) != 0) fail_child(report_fd, CSPAWN_STAGE_CGROUP);
-        close(fd);
+        // Join before exec so that no agent code ever runs outside its limits (cgroup v1 has
+        // one file per controller hierarchy, v2 one in all).
+        for (char *const *path = request->cgroup_procs; *path != NULL; path++) {
+            int fd = open(*path, O_WRONLY | O_CLOEXEC);
+            if (fd < 0 || write_all(fd, "0\n", 2) != 0) fail_child(report_fd, CSPAWN_STAGE_CGROUP);
+            close(fd);
+        }
     }
 
     int null_fd = -1;

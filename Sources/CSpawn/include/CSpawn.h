@@ -13,7 +13,7 @@ typedef struct {
     int stdout_fd;              /* -1: /dev/null */
     int stderr_fd;              /* -1: /dev/null */
     int death_signal;           /* sent to the child when the forking thread dies; 0: none */
-    const char *cgroup_procs;   /* cgroup.procs file to join before exec; NULL: none */
+    char *const *cgroup_procs;  /* NULL-terminated cgroup.procs files to join before exec; NULL: none */
 } cspawn_request;
 
 /// Which step of the child failed, when `error` is set.

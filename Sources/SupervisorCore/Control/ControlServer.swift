@@ -17,7 +17,7 @@ final class ControlServer {
     struct Incoming {
         var envelope: [[UInt8]]
         var client: ControlClientIdentity
-        var request: Result<ControlRequest, ControlError>
+        var request: Result<ControlRequest, ControlRequest.IdentifiedError>
     }
 
     let socket: ZMQSocket
@@ -66,10 +66,11 @@ final class ControlServer {
         let body = Array(frames[envelope.count...])
         let client = ControlClientIdentity(routingId: frames[0], peerAddress: peer)
         guard body.count == 1 else {
-            let problem = ControlError(.malformed, "a request is exactly one frame after the envelope; got \(body.count)")
+            let problem = ControlRequest.IdentifiedError(
+                error: ControlError(.malformed, "a request is exactly one frame after the envelope; got \(body.count)"), id: nil)
             return Incoming(envelope: envelope, client: client, request: .failure(problem))
         }
-        return Incoming(envelope: envelope, client: client, request: ControlRequest.parse(body[0]))
+        return Incoming(envelope: envelope, client: client, request: ControlRequest.parseKeepingId(body[0]))
     }
 }
 

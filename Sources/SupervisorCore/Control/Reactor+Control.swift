@@ -9,8 +9,8 @@ extension Reactor {
             let reply: ControlReply
             var commandName = "?"
             switch incoming.request {
-            case .failure(let error):
-                reply = .failure(error, id: nil)
+            case .failure(let refusal):
+                reply = .failure(refusal.error, id: refusal.id)
             case .success(let request):
                 commandName = request.command.name
                 if authorizer.allows(incoming.client, request.command) {

@@ -76,20 +76,19 @@ public struct AgentLauncher {
     /// process group of its own.
     public static func spawn(
         path: String, arguments: [String], environment: [String: String], directory: String?,
-        stdout: Int32, stderr: Int32, cgroupProcs: String? = nil, deathSignal: Int32 = SIGKILL
+        stdout: Int32, stderr: Int32, cgroupProcs: [String] = [], deathSignal: Int32 = SIGKILL
     ) -> Result<(pid: Int32, pidfd: Int32), ExecutableResolver.Failure> {
         let argv = CStringArray(arguments)
         let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        let cgroups = CStringArray(cgroupProcs)
         var result = cspawn_result()
         let rc: Int32 = path.withCString { cPath in
             withOptionalCString(directory) { cDirectory in
-                withOptionalCString(cgroupProcs) { cCgroup in
-                    var request = cspawn_request(
-                        path: cPath, argv: argv.pointer, envp: envp.pointer, cwd: cDirectory,
-                        stdin_fd: -1, stdout_fd: stdout, stderr_fd: stderr, death_signal: deathSignal,
-                        cgroup_procs: cCgroup)
-                    return cspawn_spawn(&request, &result)
-                }
+                var request = cspawn_request(
+                    path: cPath, argv: argv.pointer, envp: envp.pointer, cwd: cDirectory,
+                    stdin_fd: -1, stdout_fd: stdout, stderr_fd: stderr, death_signal: deathSignal,
+                    cgroup_procs: cgroupProcs.isEmpty ? nil : cgroups.pointer)
+                return cspawn_spawn(&request, &result)
             }
         }
         guard rc == 0 else {

@@ -11,24 +11,53 @@ public struct ControlRequest: Equatable, Sendable {
 
     /// Parses one request frame. Never throws: every problem is a `ControlError`.
     public static func parse(_ bytes: [UInt8]) -> Result<ControlRequest, ControlError> {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-            return .failure(ControlError(.malformed, "the request is not a JSON object"))
+        switch parseKeepingId(bytes) {
+        case .success(let request): return .success(request)
+        case .failure(let failure): return .failure(failure.error)
         }
-        let id: String? = (object["id"] as? String) ?? (object["id"] as? NSNumber).map { "\($0)" }
-        guard let version = object["v"] as? Int else {
-            return .failure(ControlError(.malformed, "the request has no protocol version \"v\" (this supervisor speaks v \(Self.version))"))
+    }
+
+    /// Like `parse`, but a refusal keeps the request's id, so the error reply can carry it.
+    public static func parseKeepingId(_ bytes: [UInt8]) -> Result<ControlRequest, IdentifiedError> {
+        guard let object = JSONValue.parse(bytes)?.object else {
+            return .failure(IdentifiedError(error: ControlError(.malformed, "the request is not a JSON object"), id: nil))
+        }
+        var id: String?
+        switch object["id"] {
+        case .string(let text)?: id = text
+        case .number?: id = object["id"]?.integer.map(String.init)
+        default: id = nil
+        }
+        func refuse(_ error: ControlError) -> Result<ControlRequest, IdentifiedError> {
+            .failure(IdentifiedError(error: error, id: id))
+        }
+        guard let version = object["v"]?.integer else {
+            return refuse(ControlError(.malformed, "the request has no protocol version \"v\" (a number; this supervisor speaks v \(Self.version))"))
         }
         guard version == Self.version else {
-            return .failure(ControlError(.unsupportedVersion, "protocol version \(version) is not supported; this supervisor speaks v \(Self.version)"))
+            return refuse(ControlError(.unsupportedVersion, "protocol version \(version) is not supported; this supervisor speaks v \(Self.version)"))
         }
-        guard let name = object["cmd"] as? String else {
-            return .failure(ControlError(.malformed, "the request has no \"cmd\" string"))
+        guard let name = object["cmd"]?.string else {
+            return refuse(ControlError(.malformed, "the request has no \"cmd\" string"))
         }
-        let arguments = object["args"] ?? [String: Any]()
-        guard let args = arguments as? [String: Any] else {
-            return .failure(ControlError(.malformed, "\"args\" must be a JSON object"))
+        guard let args = (object["args"] ?? .object([:])).object else {
+            return refuse(ControlError(.malformed, "\"args\" must be a JSON object"))
         }
-        return ControlCommand.parse(name: name, args: args).map { ControlRequest(command: $0, id: id) }
+        switch ControlCommand.parse(name: name, args: args) {
+        case .success(let command): return .success(ControlRequest(command: command, id: id))
+        case .failure(let error): return refuse(error)
+        }
+    }
+
+    /// A refused request's error with the id it carried.
+    public struct IdentifiedError: Error, Sendable {
+        public var error: ControlError
+        public var id: String?
+
+        public init(error: ControlError, id: String?) {
+            self.error = error
+            self.id = id
+        }
     }
 }
 
@@ -74,7 +103,7 @@ public enum ControlCommand: Equatable, Sendable {
         }
     }
 
-    static func parse(name: String, args: [String: Any]) -> Result<ControlCommand, ControlError> {
+    static func parse(name: String, args: [String: JSONValue]) -> Result<ControlCommand, ControlError> {
         let allowed: [String: [String]] = [
             "ping": [], "version": [], "down": [], "reload": [], "status": ["agents"],
             "start": ["agents", "with_deps"], "stop": ["agents"], "restart": ["agents"], "logs": ["agent", "lines"],
@@ -90,7 +119,7 @@ public enum ControlCommand: Equatable, Sendable {
         }
         var agents: [String] = []
         if let value = args["agents"] {
-            guard let list = value as? [String] else {
+            guard let list = value.strings else {
                 return .failure(ControlError(.badArgument, "\"agents\" must be a list of strings"))
             }
             agents = list
@@ -107,15 +136,15 @@ public enum ControlCommand: Equatable, Sendable {
             }
             if name == "stop" { return .success(.stop(selection: agents)) }
             if name == "restart" { return .success(.restart(selection: agents)) }
-            guard let withDeps = (args["with_deps"] ?? false) as? Bool else {
+            guard let withDeps = (args["with_deps"] ?? .bool(false)).bool else {
                 return .failure(ControlError(.badArgument, "\"with_deps\" must be true or false"))
             }
             return .success(.start(selection: agents, withDependencies: withDeps))
         default:
-            guard let agent = args["agent"] as? String else {
+            guard let agent = args["agent"]?.string else {
                 return .failure(ControlError(.badArgument, "logs needs \"agent\": a name"))
             }
-            let lines = (args["lines"] ?? 50) as? Int
+            let lines = (args["lines"] ?? .number(50)).integer
             guard let lines, (1...100_000).contains(lines) else {
                 return .failure(ControlError(.badArgument, "\"lines\" must be a whole number from 1 to 100000"))
             }

@@ -10,23 +10,25 @@ public struct CommandOutcome: Equatable, Sendable, Codable {
 extension HostSupervisor {
     /// The agents a selection names, in manifest order: names, `group:<g>`, or `all`.
     public func resolve(_ selection: [String]) -> Result<[String], ControlError> {
+        // Agents removed by a reload are on their way out: they cannot be selected.
+        let live = order.filter { !retiring.contains($0) }
         var chosen: Set<String> = []
         for item in selection {
             if item == "all" {
-                chosen.formUnion(order)
+                chosen.formUnion(live)
             } else if item.hasPrefix("group:") {
                 let group = String(item.dropFirst("group:".count))
-                let members = order.filter { specs[$0]?.group == group }
+                let members = live.filter { specs[$0]?.group == group }
                 guard !members.isEmpty else {
-                    let groups = Set(order.compactMap { specs[$0]?.group }).sorted()
+                    let groups = Set(live.compactMap { specs[$0]?.group }).sorted()
                     return .failure(ControlError(.agentNotFound, "no agent of host \(host) is in group \"\(group)\"",
                                                  details: Spelling.closeMatches(to: group, among: groups)))
                 }
                 chosen.formUnion(members)
-            } else if specs[item] != nil {
+            } else if specs[item] != nil && !retiring.contains(item) {
                 chosen.insert(item)
             } else {
-                let close = Spelling.closeMatches(to: item, among: order)
+                let close = Spelling.closeMatches(to: item, among: live)
                 let hint = close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"
                 return .failure(ControlError(.agentNotFound, "no agent named \"\(item)\" on host \(host)\(hint)", details: close))
             }
@@ -154,7 +156,8 @@ extension HostSupervisor {
             let down = downDependencies(of: agent, ignoring: selected)
             if !down.isEmpty {
                 return .failure(ControlError(
-                    .dependencyNotReady, "\(agent) depends on \(down.joined(separator: ", ")), which is not running; start it first",
+                    .dependencyNotReady,
+                    "\(agent) depends on \(down.joined(separator: ", ")), which \(down.count == 1 ? "is" : "are") not running; start \(down.count == 1 ? "it" : "them") first",
                     details: down))
             }
         }

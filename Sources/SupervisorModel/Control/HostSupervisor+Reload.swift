@@ -62,6 +62,7 @@ extension HostSupervisor {
             }
         }
         startAgentsWhoseDependenciesAreReady(now: now, &actions)
+        if phase == .starting { finishStartupIfSettled(now: now, &actions) }
         let outcome = ReloadOutcome(added: added, removed: removed, changed: changed,
                                     unchanged: newAgents.count - added.count - changed.count)
         return (.success(outcome), actions)

@@ -25,9 +25,10 @@ public struct StartPlan: Sendable {
     /// The human rendering printed by the CLI.
     public func rendered() -> String {
         var lines: [String] = []
-        lines.append("host \(host): \(graph.agents.count) agents in \(graph.levelCount) levels")
+        func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        lines.append("host \(host): \(count(graph.agents.count, "agent")) in \(count(graph.levelCount, "level"))")
         for (index, level) in graph.levels.enumerated() {
-            lines.append(String(format: "level %d (%d agents): %@", index + 1, level.count, level.joined(separator: ", ")))
+            lines.append("level \(index + 1) (\(count(level.count, "agent"))): \(level.joined(separator: ", "))")
         }
         for cycle in graph.cycles {
             lines.append("cycle (starts together): " + cycle.joined(separator: " -> "))

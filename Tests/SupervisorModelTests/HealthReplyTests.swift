@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import SupervisorModel
+
+/// Legacy health replies, and the `healthChanged` actions probe results lead to.
+@Suite("HealthReply")
+struct HealthReplyTests {
+    static func interpret(_ text: String) -> ProbeOutcome {
+        HealthReply.interpret(Array(text.utf8))
+    }
+
+    @Test("healthy words in any case are healthy", arguments: ["ok", "healthy", "HEALTHY", "success", "online", "Ok", "OnLine"])
+    func healthy(word: String) {
+        #expect(Self.interpret(#"{"status": "\#(word)"}"#) == .healthy)
+        #expect(Self.interpret(#"{"status": "\#(word)", "message": "fine", "uptime": 12}"#).isHealthy)
+    }
+
+    @Test("initializing and starting are not ready yet, with the status in the message")
+    func notReady() {
+        #expect(Self.interpret(#"{"status": "initializing"}"#) == .notReady("status initializing"))
+        #expect(Self.interpret(#"{"status": "Starting", "message": "loading model"}"#)
+            == .notReady("status Starting: loading model"))
+        #expect(!Self.interpret(#"{"status": "starting"}"#).isHealthy)
+    }
+
+    @Test("any other status is unhealthy, with the status (and message) in the message",
+          arguments: ["degraded", "unhealthy", "error", "DOWN", ""])
+    func unhealthy(word: String) {
+        #expect(Self.interpret(#"{"status": "\#(word)"}"#) == .unhealthy("status \(word)"))
+        #expect(Self.interpret(#"{"status": "\#(word)", "message": "disk full"}"#) == .unhealthy("status \(word): disk full"))
+    }
+
+    @Test("a reply that is not JSON is unhealthy and quotes the start of the reply")
+    func notJSON() throws {
+        guard case .unhealthy(let message) = Self.interpret("pong") else {
+            Issue.record("expected unhealthy")
+            return
+        }
+        #expect(message == #"reply is not a JSON object: "pong""#)
+
+        let long = String(repeating: "x", count: 500)
+        guard case .unhealthy(let cut) = Self.interpret(long) else {
+            Issue.record("expected unhealthy")
+            return
+        }
+        #expect(cut.contains(String(repeating: "x", count: 80)) && !cut.contains(String(repeating: "x", count: 81)))
+        #expect(Self.interpret("") == .unhealthy(#"reply is not a JSON object: """#))
+    }
+
+    @Test("a JSON array or a bare value is not an object: unhealthy")
+    func notAnObject() {
+        for reply in [#"[{"status": "ok"}]"#, #""ok""#, "42", "null"] {
+            guard case .unhealthy(let message) = Self.interpret(reply) else {
+                Issue.record("\(reply) should be unhealthy")
+                continue
+            }
+            #expect(message.hasPrefix("reply is not a JSON object"), "\(reply)")
+        }
+    }
+
+    @Test("an object without a status string is unhealthy")
+    func noStatus() {
+        #expect(Self.interpret(#"{"message": "ok"}"#) == .unhealthy("reply has no status field"))
+        #expect(Self.interpret(#"{}"#) == .unhealthy("reply has no status field"))
+        #expect(Self.interpret(#"{"status": 200}"#) == .unhealthy("reply has no status field"))
+        #expect(Self.interpret(#"{"Status": "ok"}"#) == .unhealthy("reply has no status field"))
+    }
+
+    @Test("the request frame is the legacy health_check action")
+    func requestFrame() throws {
+        let object = try JSONSerialization.jsonObject(with: Data(HealthReply.request.utf8)) as? [String: String]
+        #expect(object == ["action": "health_check"])
+    }
+}
+
+/// `healthChanged`: published when an agent becomes ready, on the first failed liveness check,
+/// and when it recovers.
+@Suite("HostSupervisor health changes")
+struct HealthChangeTests {
+    static let yaml = """
+        defaults: {host: h, command: [/bin/a]}
+        agents:
+          Service: {health: {kind: zmq, port: 7000, start_period: 30s, interval: 5s, retries: 3}}
+          Quiet: {health: {kind: none, start_period: 1s}}
+        """
+
+    static func changes(_ actions: [SupervisorAction]) -> [String] {
+        actions.compactMap {
+            if case .healthChanged(let agent, let healthy, let detail) = $0 { "\(agent) \(healthy) \(detail)" } else { nil }
+        }
+    }
+
+    @Test("becoming ready announces healthy, for probed and unchecked agents")
+    func readyIsHealthy() throws {
+        var driver = try SupervisorDriver(yaml: Self.yaml)
+        driver.send(.startAll)
+        #expect(Self.changes(try driver.answerProbe("Service", .notReady("initializing"))).isEmpty)
+        driver.advance(to: 0.5)
+        #expect(Self.changes(try driver.answerProbe("Service", .healthy)) == ["Service true ready"])
+        #expect(Self.changes(driver.advance(to: 1)) == ["Quiet true up"])
+    }
+
+    @Test("the first failed liveness check announces unhealthy once; recovery announces healthy again")
+    func failureAndRecovery() throws {
+        var driver = try SupervisorDriver(yaml: Self.yaml)
+        driver.send(.startAll)
+        try driver.answerProbe("Service", .healthy)
+
+        driver.advance(to: 5)
+        let first = try driver.answerProbe("Service", .unhealthy("connection refused"))
+        #expect(Self.changes(first) == ["Service false connection refused"])
+        driver.advance(to: 10)
+        #expect(Self.changes(try driver.answerProbe("Service", .notReady("busy"))).isEmpty, "only the first failure")
+        #expect(driver.runtime("Service")?.probeFailures == 2)
+
+        driver.advance(to: 15)
+        let recovered = try driver.answerProbe("Service", .healthy)
+        #expect(Self.changes(recovered) == ["Service true healthy again"])
+        #expect(driver.runtime("Service")?.probeFailures == 0)
+
+        driver.advance(to: 20)
+        #expect(Self.changes(try driver.answerProbe("Service", .healthy)).isEmpty, "healthy to healthy is no change")
+        driver.advance(to: 25)
+        #expect(Self.changes(try driver.answerProbe("Service", .unhealthy("again"))) == ["Service false again"])
+    }
+
+    @Test("a failure that reaches retries still announces only once, then stops the agent")
+    func failureToRestart() throws {
+        var driver = try SupervisorDriver(yaml: Self.yaml)
+        driver.send(.startAll)
+        try driver.answerProbe("Service", .healthy)
+        var announced: [String] = []
+        for time in [5.0, 10, 15] {
+            driver.advance(to: time)
+            announced += Self.changes(try driver.answerProbe("Service", .unhealthy("refused")))
+        }
+        #expect(announced == ["Service false refused"])
+        #expect(driver.state("Service") == .stopping)
+    }
+}
