@@ -25,21 +25,29 @@ struct StatusTable {
             }
             if state == "failed", let reason = agent["failure_reason"] as? String { health = reason }
             let lastExit = (agent["last_exit"] as? [String: Any]).map { exit in
-                "\(exit["text"] as? String ?? "") \(Self.duration(exit["ago"] as? Double))" + " ago"
+                "\(Self.duration(exit["ago"] as? Double)) ago: \(exit["text"] as? String ?? "")"
             } ?? "-"
+            let resources = agent["resources"] as? [String: Any]
+            let rss = (resources?["rss"] as? Int).map { Quantity.describe(bytes: UInt64($0)) } ?? "-"
+            let cpu = (resources?["cpu"] as? Double).map { String(format: "%.0f%%", $0 * 100) } ?? "-"
+            let limits = resources?["enforcement"] as? String ?? "-"
             var row = [
                 agent["name"] as? String ?? "?", agent["group"] as? String ?? "-", state,
                 (agent["pid"] as? Int).map(String.init) ?? "-", Self.duration(agent["uptime"] as? Double),
-                String(agent["restarts"] as? Int ?? 0), Self.clip(health, 48), Self.clip(lastExit, 60),
+                String(agent["restarts"] as? Int ?? 0), rss, cpu, limits, Self.clip(health, 40), Self.clip(lastExit, 60),
             ]
             if showHost { row.insert(host, at: 0) }
             rows.append(row)
             states.append(state)
         }
+        let agents = status["agents"] as? [[String: Any]] ?? []
+        let totalRSS = agents.compactMap { ($0["resources"] as? [String: Any])?["rss"] as? Int }.reduce(0, +)
+        let totalCPU = agents.compactMap { ($0["resources"] as? [String: Any])?["cpu"] as? Double }.reduce(0, +)
         let totals = status["totals"] as? [String: Int] ?? [:]
         let parts = ["ready", "starting", "waiting", "backoff", "stopping", "stopped", "exited", "failed"]
             .compactMap { key in totals[key].map { "\($0) \(key)" } }
         footer.append("\(host): \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready (\(parts.joined(separator: ", "))), "
+                      + "RSS \(Quantity.describe(bytes: UInt64(totalRSS))), CPU \(String(format: "%.0f%%", totalCPU * 100)); "
                       + "supervisor pid \(status["supervisor_pid"] as? Int ?? 0), up \(Self.duration(status["uptime"] as? Double))")
     }
 
@@ -48,7 +56,7 @@ struct StatusTable {
     }
 
     func rendered() -> String {
-        var header = ["NAME", "GROUP", "STATE", "PID", "UPTIME", "RESTARTS", "HEALTH", "LAST EXIT"]
+        var header = ["NAME", "GROUP", "STATE", "PID", "UPTIME", "RESTARTS", "RSS", "CPU", "LIMITS", "HEALTH", "LAST EXIT"]
         if showHost { header.insert("HOST", at: 0) }
         guard !rows.isEmpty else { return footer.joined(separator: "\n") }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

@@ -30,6 +30,9 @@ extension SupervisorCommand {
         @Flag(help: "Allow serving control on a non-loopback address without authentication.")
         var insecureControl = false
 
+        @Flag(name: .customLong("no-cgroups"), help: "Do not use cgroups: memory limits are enforced by a watchdog that restarts agents over their limit; cpu and pids limits are not enforced.")
+        var noCgroups = false
+
         func run() throws {
             let configuration = try loadValidConfiguration(files: files, host: host)
             let endpoint = configuration.hosts[host]!
@@ -61,6 +64,8 @@ extension SupervisorCommand {
             options.control = endpoint
             options.manifestPath = files.manifest
             options.hostsPath = files.hosts
+            options.useCgroups = !noCgroups
+            options.cgroupTag = CgroupTag.of(runDirectory: runDirectory)
             let reactor: Reactor
             do {
                 reactor = try Reactor(options: options)
@@ -75,6 +80,7 @@ extension SupervisorCommand {
         private func foregroundArguments(_ logRoot: String) -> [String] {
             var arguments = ["up", host, "--manifest", files.manifest, "--hosts", files.hosts, "--logs", logRoot]
             if insecureControl { arguments.append("--insecure-control") }
+            if noCgroups { arguments.append("--no-cgroups") }
             return arguments
         }
     }

@@ -37,10 +37,18 @@ extension Reactor {
         case .version:
             return .success(["version": SupervisorVersion.text, "protocol": ControlRequest.version, "zmq": ZMQContext.version])
         case .status(let names):
-            if let unknown = names.first(where: { model.specs[$0] == nil }) {
-                return .failure(unknownAgent(unknown), id: nil)
+            // Names, group:<g> or all, as for start/stop/restart.
+            switch names.isEmpty ? .success([]) : model.resolve(names) {
+            case .success(let agents):
+                var status = model.status(of: agents, now: now, supervisorPid: getpid())
+                for index in status.agents.indices {
+                    let name = status.agents[index].name
+                    status.agents[index].resources = status.agents[index].pid == nil
+                        ? nil : figures[name] ?? ResourceFigures(enforcement: enforcement(for: name))
+                }
+                return .encoded(status)
+            case .failure(let error): return .failure(error, id: nil)
             }
-            return .encoded(model.status(of: names, now: now, supervisorPid: getpid()))
         case .start, .stop, .restart:
             let (result, actions) = model.apply(command, now: now)
             for action in actions { perform(action) }
@@ -117,6 +125,7 @@ extension Reactor {
             var fields: [String: Any] = ["agent": agent, "state": runtime.state.rawValue, "restarts": runtime.restarts]
             if let pid = runtime.pid { fields["pid"] = Int(pid) }
             if runtime.state.hasProcess, let started = runtime.startedAt { fields["uptime"] = now - started }
+            if runtime.state.hasProcess { fields.merge(figureFields(agent)) { $1 } }
             events.publish(.agentMetrics, fields)
         }
     }

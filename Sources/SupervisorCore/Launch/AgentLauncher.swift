@@ -32,7 +32,7 @@ public struct AgentLauncher {
 
     /// Starts `spec`'s command with stdout/stderr on fresh pipes. A failure carries a sentence
     /// with the errno (command not found, not executable, bad cwd, ...).
-    public func launch(_ spec: AgentSpec) -> Result<LaunchedProcess, ExecutableResolver.Failure> {
+    public func launch(_ spec: AgentSpec, cgroupProcs: [String] = []) -> Result<LaunchedProcess, ExecutableResolver.Failure> {
         let environment = AgentEnvironment.build(for: spec, inherited: inheritedEnvironment)
         let directory = workingDirectory(for: spec)
         let searchPath = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
@@ -61,7 +61,7 @@ public struct AgentLauncher {
         }
         let result = Self.spawn(
             path: path, arguments: spec.command, environment: environment, directory: directory,
-            stdout: output.write, stderr: errors.write)
+            stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs)
         switch result {
         case .success(let (pid, pidfd)):
             return .success(LaunchedProcess(pid: pid, pidfd: pidfd, stdout: output.read, stderr: errors.read))

@@ -43,12 +43,21 @@ extension Reactor {
             pendingEvents.append(.spawnFailed(agent: agent, reason: "cannot open its log file: \(error)"))
             return
         }
-        switch launcher.launch(spec) {
+        let cgroupProcs: [String]
+        switch prepareCgroup(for: spec) {
+        case .success(let files): cgroupProcs = files
+        case .failure(let failure):
+            log.note("\(agent) cannot start: \(failure.message)")
+            pendingEvents.append(.spawnFailed(agent: agent, reason: failure.message))
+            return
+        }
+        switch launcher.launch(spec, cgroupProcs: cgroupProcs) {
         case .success(let process):
             processes.add(process, for: agent)
             log.note("\(agent) spawned pid \(process.pid): \(spec.command.joined(separator: " "))")
             pendingEvents.append(.spawned(agent: agent, pid: process.pid))
         case .failure(let failure):
+            releaseCgroup(of: agent)
             agentLog.receive(Array("supervisor: cannot start \(agent): \(failure.message)\n".utf8), from: .err)
             log.note("\(agent) cannot start: \(failure.message)")
             pendingEvents.append(.spawnFailed(agent: agent, reason: failure.message))

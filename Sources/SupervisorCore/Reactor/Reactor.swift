@@ -21,6 +21,11 @@ public final class Reactor {
     let events: EventPublisher?
     let authorizer = ControlAuthorizer()
     var nextMetricsAt = MonotonicClock.now()
+    var nextSampleAt = MonotonicClock.now()
+    var limiter: CgroupLimiter?
+    var cgroups: [String: AgentCgroup] = [:]
+    var figures: [String: ResourceFigures] = [:]
+    var cpuMarks: [String: (at: TimeInterval, seconds: Double)] = [:]
     var timers = TimerQueue()
     var pendingEvents: [SupervisorEvent] = []
     var finished = false
@@ -84,6 +89,7 @@ public final class Reactor {
         if let control, let events {
             log.note("control on \(control.endpoint), events on \(events.endpoint)")
         }
+        setUpLimits()
         log.note("supervisor \(SupervisorVersion.text) starting \(model.order.count) agents of host \(options.host); logs in \(options.logDirectory)")
         feed(.startAll)
         while !finished {
@@ -93,6 +99,7 @@ public final class Reactor {
         }
         processes.killAll()
         drainRemainingOutput()
+        tearDownLimits()
         log.note("supervisor stopped")
         control?.closeGracefully()
         events?.closeGracefully()
@@ -117,6 +124,10 @@ public final class Reactor {
 
     private func fireDueTimers() {
         let now = MonotonicClock.now()
+        if now >= nextSampleAt {
+            sampleResources(now: now)
+            nextSampleAt = now + sampleInterval
+        }
         if events != nil && now >= nextMetricsAt {
             publishMetrics(now: now)
             nextMetricsAt = now + options.metricsInterval
@@ -136,7 +147,7 @@ public final class Reactor {
         if let control { tagged.append((control.pollItem, .control)) }
         var items = tagged.map(\.item)
         let metricsDeadline = events == nil ? nil : nextMetricsAt
-        let deadline = [timers.nextDeadline(), probes.nextDeadline, metricsDeadline].compactMap { $0 }.min()
+        let deadline = [timers.nextDeadline(), probes.nextDeadline, metricsDeadline, nextSampleAt].compactMap { $0 }.min()
         var timeout = -1
         if let deadline {
             // Round up so that a timer is never polled for before it is due (no busy loop).
@@ -185,8 +196,13 @@ public final class Reactor {
 
     private func onExit(_ agent: String, _ status: ExitStatus) {
         probes.forget(agent)
-        log.note("\(agent) exited: \(status)")
-        feed(.exited(agent: agent, status: status))
+        let event = exitEvent(agent, status)
+        if case .oomKilled = event {
+            log.note("\(agent) exited: \(status): killed by the kernel for exceeding its memory limit (oom)")
+        } else {
+            log.note("\(agent) exited: \(status)")
+        }
+        feed(event)
     }
 }
 

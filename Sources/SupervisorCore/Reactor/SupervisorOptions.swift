@@ -22,6 +22,13 @@ public struct SupervisorOptions: Sendable {
     public var hostsPath: String?
     /// How often `agent.metrics` is published.
     public var metricsInterval: TimeInterval = 5
+    /// How often the memory watchdog samples agents (when cgroups are not used).
+    public var watchdogInterval: TimeInterval = 1
+    /// Enforce limits with cgroups where possible; false forces the watchdog.
+    public var useCgroups = true
+    /// Names this supervisor's cgroup subtree (`supervisor/<host>.<tag>`); derived from the
+    /// run folder whose lock it holds, so stale groups of a dead supervisor are recognised.
+    public var cgroupTag = "default"
 
     public init(manifest: Manifest, host: String, baseDirectory: String, logRoot: String, environment: [String: String]) {
         self.manifest = manifest

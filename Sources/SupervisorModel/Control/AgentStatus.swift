@@ -24,9 +24,12 @@ public struct AgentStatus: Equatable, Sendable, Codable {
     public var healthPort: Int?
     /// Seconds until a scheduled restart (state `backoff`).
     public var restartIn: Double?
+    /// Measured memory, CPU, threads and descriptors, and how limits are enforced (filled in by
+    /// the I/O layer, which samples /proc and the cgroups).
+    public var resources: ResourceFigures?
 
     enum CodingKeys: String, CodingKey {
-        case name, host, group, state, pid, uptime, restarts, health, required, port
+        case name, host, group, state, pid, uptime, restarts, health, required, port, resources
         case readyAfter = "ready_after"
         case blockedBy = "blocked_by"
         case lastExit = "last_exit"

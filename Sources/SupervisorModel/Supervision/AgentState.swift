@@ -36,4 +36,6 @@ public enum StopReason: String, Sendable, Codable {
     case requested
     /// Asked to restart (control command).
     case restartRequested = "restart_requested"
+    /// Above its memory limit (watchdog enforcement).
+    case memoryLimit = "memory_limit"
 }

@@ -1,12 +1,20 @@
 import Foundation
 
 extension HostSupervisor {
-    mutating func onExited(_ agent: String, status: ExitStatus, now: TimeInterval, _ actions: inout [SupervisorAction]) {
+    mutating func onExited(
+        _ agent: String, status: ExitStatus, outOfMemory: Bool = false, now: TimeInterval, _ actions: inout [SupervisorAction]
+    ) {
         guard let spec = specs[agent], let runtime = runtimes[agent], runtime.state.hasProcess else { return }
         runtimes[agent]!.pid = nil
         if retiring.contains(agent) {
             runtimes[agent]!.lastExit = ExitRecord(status: status, reason: "removed", at: now)
             forget(agent, now: now, &actions)
+            return
+        }
+        if outOfMemory && !(runtime.state == .stopping && runtime.stopReason == .shutdown) {
+            runtimes[agent]!.lastExit = ExitRecord(
+                status: status, reason: "oom", detail: "killed by the kernel: memory limit exceeded", at: now)
+            handleFailure(agent, summary: "out of memory (\(status)): killed by the kernel at its memory limit", now: now, &actions)
             return
         }
         if runtime.state == .stopping {
@@ -19,6 +27,10 @@ extension HostSupervisor {
                 runtimes[agent]!.lastExit = ExitRecord(
                     status: status, reason: "start_timeout", detail: runtime.lastProbeProblem, at: now)
                 handleFailure(agent, summary: "not ready within \(period)", now: now, &actions)
+            case .memoryLimit:
+                runtimes[agent]!.lastExit = ExitRecord(
+                    status: status, reason: "oom", detail: "stopped by the watchdog: memory limit exceeded", at: now)
+                handleFailure(agent, summary: "out of memory: above its memory limit (watchdog)", now: now, &actions)
             case .livenessFailed:
                 runtimes[agent]!.lastExit = ExitRecord(
                     status: status, reason: "liveness_failed", detail: runtime.lastProbeProblem, at: now)

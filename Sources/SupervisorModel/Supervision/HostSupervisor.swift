@@ -61,6 +61,12 @@ public struct HostSupervisor: Sendable {
             onSpawnFailed(agent, reason: reason, now: now, &actions)
         case .exited(let agent, let status):
             onExited(agent, status: status, now: now, &actions)
+        case .oomKilled(let agent, let status):
+            onExited(agent, status: status, outOfMemory: true, now: now, &actions)
+        case .memoryLimitExceeded(let agent, let rss, let limit):
+            beginStop(agent, reason: .memoryLimit,
+                      because: "memory \(Quantity.describe(bytes: rss)) is above its limit \(Quantity.describe(bytes: limit))",
+                      now: now, &actions)
         case .probed(let agent, let generation, let outcome):
             onProbed(agent, generation: generation, outcome: outcome, now: now, &actions)
         case .timerFired(let key):

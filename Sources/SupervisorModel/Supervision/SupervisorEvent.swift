@@ -10,6 +10,11 @@ public enum SupervisorEvent: Equatable, Sendable {
     case spawnFailed(agent: String, reason: String)
     /// The agent's process was reaped.
     case exited(agent: String, status: ExitStatus)
+    /// The agent's process was reaped after the kernel killed it for exceeding its cgroup
+    /// memory limit.
+    case oomKilled(agent: String, status: ExitStatus)
+    /// The watchdog (no cgroups) measured the agent above its memory limit.
+    case memoryLimitExceeded(agent: String, rss: UInt64, limit: UInt64)
     /// A health probe of generation `generation` finished.
     case probed(agent: String, generation: Int, outcome: ProbeOutcome)
     /// A timer set by `.setTimer` is due.

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Where the cgroup hierarchies are mounted and where this process sits in each, read from
+/// /proc/self/mountinfo and /proc/self/cgroup.
+struct CgroupMounts {
+    /// The cgroup2 mount point and the controllers it offers.
+    var v2: (mount: String, controllers: Set<String>)?
+    /// cgroup v1: controller -> mount point.
+    var v1: [String: String] = [:]
+    /// This process's cgroup path per v1 controller, and ("" key) in v2.
+    var ownPaths: [String: String] = [:]
+
+    static func read() -> CgroupMounts {
+        var mounts = CgroupMounts()
+        let mountinfo = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        for line in mountinfo.split(separator: "\n") {
+            let halves = line.components(separatedBy: " - ")
+            guard halves.count == 2 else { continue }
+            let left = halves[0].split(separator: " ")
+            let right = halves[1].split(separator: " ")
+            guard left.count >= 5, right.count >= 3 else { continue }
+            let mountPoint = String(left[4])
+            switch right[0] {
+            case "cgroup2":
+                let controllers = (try? String(contentsOfFile: mountPoint + "/cgroup.controllers", encoding: .utf8)) ?? ""
+                mounts.v2 = (mountPoint, Set(controllers.split(whereSeparator: \.isWhitespace).map(String.init)))
+            case "cgroup":
+                for option in right[2].split(separator: ",") where ["memory", "cpu", "cpuacct", "pids"].contains(String(option)) {
+                    mounts.v1[String(option)] = mountPoint
+                }
+            default:
+                continue
+            }
+        }
+        let membership = (try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? ""
+        for line in membership.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3 else { continue }
+            let path = String(parts[2])
+            if parts[1].isEmpty { mounts.ownPaths[""] = path }
+            for controller in parts[1].split(separator: ",") { mounts.ownPaths[String(controller)] = path }
+        }
+        return mounts
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// What /proc says about a set of processes, summed.
+struct ProcessSample {
+    var rss: UInt64 = 0
+    /// User + system CPU seconds of the processes alive now.
+    var cpuSeconds: Double = 0
+    var threads = 0
+    var fds = 0
+    var processes = 0
+}
+
+/// Reads /proc only (no subprocesses): process groups, memory, CPU, threads, descriptors.
+enum ProcessSampler {
+    static let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+    static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    /// The fields of /proc/<pid>/stat after the command name (which may contain spaces).
+    private static func statFields(_ pid: Int32) -> [Substring]? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        return text[text.index(after: close)...].split(separator: " ")
+    }
+
+    /// Every process of every process group in `groups`, from one pass over /proc.
+    static func members(ofGroups groups: Set<Int32>) -> [Int32: [Int32]] {
+        var result: [Int32: [Int32]] = [:]
+        guard !groups.isEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return result }
+        for entry in entries {
+            guard let pid = Int32(entry), let fields = statFields(pid), fields.count > 2,
+                  let group = Int32(fields[2]), groups.contains(group) else { continue }
+            result[group, default: []].append(pid)
+        }
+        return result
+    }
+
+    /// Sums the figures of `pids` (processes that vanished meanwhile are skipped).
+    static func sample(_ pids: [Int32]) -> ProcessSample {
+        var sample = ProcessSample()
+        for pid in pids {
+            // Fields after ")": [0] state, [11] utime, [12] stime, [17] num_threads, [21] rss.
+            guard let fields = statFields(pid), fields.count > 21 else { continue }
+            sample.processes += 1
+            sample.cpuSeconds += (Double(fields[11]) ?? 0) / ticksPerSecond + (Double(fields[12]) ?? 0) / ticksPerSecond
+            sample.threads += Int(fields[17]) ?? 0
+            sample.rss += (UInt64(fields[21]) ?? 0) * pageSize
+            sample.fds += (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
+        }
+        return sample
+    }
+}

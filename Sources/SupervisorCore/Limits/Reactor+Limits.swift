@@ -1,0 +1,126 @@
+import Foundation
+import SupervisorModel
+
+extension Reactor {
+    /// How often resources are sampled: the watchdog's interval when some agent depends on it.
+    var sampleInterval: TimeInterval {
+        let watched = model.order.contains { enforcement(for: $0) == .watchdog && model.specs[$0]?.limits.memory != nil }
+        return watched ? min(options.watchdogInterval, options.metricsInterval) : options.metricsInterval
+    }
+
+    /// Chooses cgroups (v2, else v1) or the watchdog, says so, and clears stale groups left by
+    /// a supervisor of this run folder that died without cleaning up.
+    func setUpLimits() {
+        let limited = model.order.filter { !(model.specs[$0]?.limits.isEmpty ?? true) }
+        guard !limited.isEmpty else { return }
+        guard options.useCgroups else {
+            log.note("limits: cgroups disabled; memory limits are enforced by the watchdog (cpu and pids limits cannot be)")
+            return
+        }
+        switch CgroupLimiter.detect(host: options.host, instance: options.cgroupTag) {
+        case .success(let found):
+            limiter = found
+            log.note("limits: \(found.enforcement.rawValue) under \(found.hostDirectories.sorted().joined(separator: ", "))")
+            let stale = found.removeStale()
+            if !stale.isEmpty {
+                log.note("limits: removed stale cgroups of a previous supervisor (and killed what ran in them): \(stale.joined(separator: ", "))")
+            }
+        case .failure(let unavailable):
+            log.note("limits: no usable cgroups (\(unavailable.reason)); memory limits are enforced by the watchdog (cpu and pids limits cannot be)")
+        }
+    }
+
+    func enforcement(for agent: String) -> LimitEnforcement {
+        guard let spec = model.specs[agent], !spec.limits.isEmpty else { return .none }
+        return limiter?.enforcement ?? .watchdog
+    }
+
+    /// The cgroup.procs files the agent's child must join (none without limits or cgroups).
+    func prepareCgroup(for spec: AgentSpec) -> Result<[String], CgroupSetupFailure> {
+        guard let limiter, !spec.limits.isEmpty else { return .success([]) }
+        do {
+            let cgroup = try limiter.create(agent: spec.name, limits: spec.limits)
+            cgroups[spec.name] = cgroup
+            return .success(cgroup.procsFiles)
+        } catch {
+            // Starting it unlimited would break the promise that limits always hold.
+            return .failure(CgroupSetupFailure(message: "cannot set up its cgroup: \(error)"))
+        }
+    }
+
+    func releaseCgroup(of agent: String) {
+        guard let limiter, let cgroup = cgroups.removeValue(forKey: agent) else { return }
+        limiter.remove(cgroup)
+    }
+
+    /// `.oomKilled` when the kernel killed the agent at its memory limit, else `.exited`;
+    /// the agent's cgroup is removed either way.
+    func exitEvent(_ agent: String, _ status: ExitStatus) -> SupervisorEvent {
+        defer {
+            releaseCgroup(of: agent)
+            figures[agent] = nil
+            cpuMarks[agent] = nil
+        }
+        if let limiter, let cgroup = cgroups[agent], case .signal(SIGKILL, _) = status, limiter.oomKills(cgroup) > 0 {
+            return .oomKilled(agent: agent, status: status)
+        }
+        return .exited(agent: agent, status: status)
+    }
+
+    /// Samples every running agent from /proc (and its cgroup); the watchdog acts on memory.
+    func sampleResources(now: TimeInterval) {
+        let running = model.order.filter { model.runtimes[$0]?.pid != nil }
+        let ungrouped = Set(running.filter { cgroups[$0] == nil }.compactMap { model.runtimes[$0]?.pid })
+        let groups = ProcessSampler.members(ofGroups: ungrouped)
+        for agent in running {
+            guard let pid = model.runtimes[agent]?.pid, let spec = model.specs[agent] else { continue }
+            let cgroup = cgroups[agent]
+            let pids = cgroup.map { limiter?.processes($0) ?? [] } ?? groups[pid] ?? [pid]
+            let sample = ProcessSampler.sample(pids)
+            let times = cgroup.flatMap { limiter?.cpuTimes($0) }
+            let cpuSeconds = times?.used ?? sample.cpuSeconds
+            var share: Double?
+            if let mark = cpuMarks[agent], now > mark.at {
+                share = max(0, (cpuSeconds - mark.seconds) / (now - mark.at))
+            }
+            cpuMarks[agent] = (now, cpuSeconds)
+            let kind = enforcement(for: agent)
+            let unenforced = kind == .watchdog
+                ? [spec.limits.cpu.map { _ in "cpu" }, spec.limits.pids.map { _ in "pids" }].compactMap { $0 }
+                : limiter?.unenforced(spec.limits) ?? []
+            figures[agent] = ResourceFigures(
+                enforcement: kind, rss: sample.rss, cpu: share, threads: sample.threads, fds: sample.fds,
+                processes: sample.processes, throttled: times?.throttled, unenforced: unenforced)
+            if kind == .watchdog, let limit = spec.limits.memory, sample.rss > limit, model.runtimes[agent]?.state.hasProcess == true,
+               model.runtimes[agent]?.state != .stopping {
+                log.note("\(agent): memory \(Quantity.describe(bytes: sample.rss)) above its limit \(Quantity.describe(bytes: limit)); restarting it (watchdog)")
+                feed(.memoryLimitExceeded(agent: agent, rss: sample.rss, limit: limit))
+            }
+        }
+    }
+
+    /// Kills and removes every cgroup of this supervisor (at exit).
+    func tearDownLimits() {
+        guard let limiter else { return }
+        for agent in Array(cgroups.keys) { releaseCgroup(of: agent) }
+        limiter.removeHostSubtree()
+    }
+
+    /// The figures of an agent for status and events, as a JSON-ready dictionary.
+    func figureFields(_ agent: String) -> [String: Any] {
+        guard let figure = figures[agent] else { return ["enforcement": enforcement(for: agent).rawValue] }
+        var fields: [String: Any] = [
+            "enforcement": figure.enforcement.rawValue, "rss": figure.rss, "threads": figure.threads,
+            "fds": figure.fds, "processes": figure.processes,
+        ]
+        if let cpu = figure.cpu { fields["cpu"] = cpu }
+        if let throttled = figure.throttled { fields["throttled"] = throttled }
+        if !figure.unenforced.isEmpty { fields["unenforced"] = figure.unenforced }
+        return fields
+    }
+}
+
+/// An agent's cgroup could not be created or limited; its start fails.
+struct CgroupSetupFailure: Error {
+    var message: String
+}
