@@ -26,7 +26,7 @@ public struct Configuration: Sendable {
         let (hosts, hostIssues) = HostTable.load(path: hostsPath)
         let loaded = ManifestLoader.load(
             path: manifestPath, environment: environment, hosts: hostIssues.isEmpty || !hosts.hosts.isEmpty ? hosts : nil,
-            strict: strict)
+            strict: strict, machineCores: ProcessInfo.processInfo.activeProcessorCount)
         let absolute = URL(fileURLWithPath: manifestPath).standardizedFileURL.deletingLastPathComponent().path
         return Configuration(
             manifest: loaded.manifest, hosts: hosts, issues: hostIssues + loaded.issues,

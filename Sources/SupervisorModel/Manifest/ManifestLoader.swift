@@ -17,8 +17,10 @@ public enum ManifestLoader {
     /// - Parameters:
     ///   - hosts: when given, every agent's host must be listed in it.
     ///   - strict: dependency cycles become errors instead of warnings.
+    ///   - machineCores: when given, a cpu limit above it is a warning.
     public static func load(
-        text: String, file: String, environment: [String: String], hosts: HostTable? = nil, strict: Bool = false
+        text: String, file: String, environment: [String: String], hosts: HostTable? = nil, strict: Bool = false,
+        machineCores: Int? = nil
     ) -> Result {
         var reader = ManifestReader(file: file, environment: environment)
         let root: Node
@@ -76,13 +78,14 @@ public enum ManifestLoader {
         }
         let manifest = Manifest(file: file, agents: agents, positions: positions)
         var issues = reader.issues
-        issues += ManifestValidator(manifest: manifest, hosts: hosts, strict: strict).validate()
+        issues += ManifestValidator(manifest: manifest, hosts: hosts, strict: strict, machineCores: machineCores).validate()
         return Result(manifest: manifest, issues: issues)
     }
 
     /// Reads and loads a file; an unreadable file is reported as an issue, not thrown.
     public static func load(
-        path: String, environment: [String: String], hosts: HostTable? = nil, strict: Bool = false
+        path: String, environment: [String: String], hosts: HostTable? = nil, strict: Bool = false,
+        machineCores: Int? = nil
     ) -> Result {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "does not exist"
@@ -90,7 +93,7 @@ public enum ManifestLoader {
                 ManifestIssue(.fileUnreadable, file: path, message: "manifest \(path) \(reason)"),
             ])
         }
-        return load(text: text, file: path, environment: environment, hosts: hosts, strict: strict)
+        return load(text: text, file: path, environment: environment, hosts: hosts, strict: strict, machineCores: machineCores)
     }
 
     private static func requireEssentials(_ spec: AgentSpec, at node: Node, reader: inout ManifestReader) {

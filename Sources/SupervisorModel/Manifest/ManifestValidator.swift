@@ -4,6 +4,7 @@ struct ManifestValidator {
     let manifest: Manifest
     let hosts: HostTable?
     let strict: Bool
+    var machineCores: Int?
 
     func validate() -> [ManifestIssue] {
         var issues: [ManifestIssue] = []
@@ -93,6 +94,11 @@ struct ManifestValidator {
             if let high = agent.limits.memoryHigh, let hard = agent.limits.memory, high > hard {
                 issues.append(issue(.badValue, agent.name, key: "limits.memory_high",
                     "memory_high (\(Quantity.describe(bytes: high))) is above memory (\(Quantity.describe(bytes: hard)))"))
+            }
+            if let cpu = agent.limits.cpu, let cores = machineCores, cpu > Double(cores) {
+                issues.append(issue(.badValue, agent.name, key: "limits.cpu",
+                    "cpu \(cpu) is more than the \(cores) core(s) of this machine; the limit will never be reached",
+                    severity: .warning))
             }
             if agent.restart.backoff.max < agent.restart.backoff.initial {
                 issues.append(issue(.badValue, agent.name, key: "restart.backoff.max",
