@@ -24,6 +24,7 @@ struct StatusTable {
                 health = "waiting for " + blockers.joined(separator: ", ")
             }
             if state == "failed", let reason = agent["failure_reason"] as? String { health = reason }
+            if let errors = agent["errors_per_minute"] as? Int, errors > 0 { health += " (\(errors) errors/min)" }
             let lastExit = (agent["last_exit"] as? [String: Any]).map { exit in
                 "\(Self.duration(exit["ago"] as? Double)) ago: \(exit["text"] as? String ?? "")"
             } ?? "-"

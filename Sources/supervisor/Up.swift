@@ -62,6 +62,7 @@ extension SupervisorCommand {
                 manifest: configuration.manifest!, host: host, baseDirectory: configuration.baseDirectory,
                 logRoot: logRoot, environment: configuration.environment)
             options.control = endpoint
+            options.hosts = configuration.hosts
             options.manifestPath = files.manifest
             options.hostsPath = files.hosts
             options.useCgroups = !noCgroups

@@ -45,6 +45,7 @@ extension Reactor {
                     let name = status.agents[index].name
                     status.agents[index].resources = status.agents[index].pid == nil
                         ? nil : figures[name] ?? ResourceFigures(enforcement: enforcement(for: name))
+                    status.agents[index].errorsPerMinute = legacyServices?.errorsPerMinute(name, now: now)
                 }
                 return .encoded(status)
             case .failure(let error): return .failure(error, id: nil)
@@ -85,6 +86,13 @@ extension Reactor {
                                          details: errors.map(\.description)), id: nil)
         }
         let (result, actions) = model.reload(manifest, now: now)
+        if case .success = result {
+            launcher.legacy = LegacyEnvironment(
+                manifest: manifest, hosts: configuration.hosts, portOffset: options.environment["PORT_OFFSET"] ?? "0")
+            probes.launcher = launcher
+            legacyServices?.registry?.manifest = manifest
+            legacyServices?.registry?.hosts = configuration.hosts
+        }
         for action in actions { perform(action) }
         drainPendingEvents()
         switch result {
@@ -119,6 +127,7 @@ extension Reactor {
     }
 
     func publishMetrics(now: TimeInterval) {
+        legacyServices?.prune(now: now)
         guard let events else { return }
         for agent in model.order {
             guard let runtime = model.runtimes[agent] else { continue }

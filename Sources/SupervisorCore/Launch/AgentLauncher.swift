@@ -18,6 +18,8 @@ public struct AgentLauncher {
     public var baseDirectory: String
     /// The supervisor's environment, passed on to every agent.
     public var inheritedEnvironment: [String: String]
+    /// The legacy variables' source (manifest and hosts); nil: only the basic three.
+    public var legacy: LegacyEnvironment?
 
     public init(baseDirectory: String, inheritedEnvironment: [String: String]) {
         self.baseDirectory = baseDirectory
@@ -33,7 +35,7 @@ public struct AgentLauncher {
     /// Starts `spec`'s command with stdout/stderr on fresh pipes. A failure carries a sentence
     /// with the errno (command not found, not executable, bad cwd, ...).
     public func launch(_ spec: AgentSpec, cgroupProcs: [String] = []) -> Result<LaunchedProcess, ExecutableResolver.Failure> {
-        let environment = AgentEnvironment.build(for: spec, inherited: inheritedEnvironment)
+        let environment = AgentEnvironment.build(for: spec, inherited: inheritedEnvironment, legacy: legacy)
         let directory = workingDirectory(for: spec)
         let searchPath = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         let path: String

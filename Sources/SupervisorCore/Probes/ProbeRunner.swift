@@ -22,6 +22,8 @@ final class ProbeRunner {
         var wait: Wait
         var deadline: TimeInterval
         var timeout: TimeInterval
+        var healthy: [String] = []
+        var notReady: [String] = []
     }
 
     /// A finished probe.
@@ -33,7 +35,7 @@ final class ProbeRunner {
 
     private(set) var flights: [String: Flight] = [:]
     private var idleSockets: [String: (generation: Int, socket: ZMQSocket)] = [:]
-    private let launcher: AgentLauncher
+    var launcher: AgentLauncher
 
     init(launcher: AgentLauncher) {
         self.launcher = launcher
@@ -51,7 +53,9 @@ final class ProbeRunner {
             do {
                 let socket = try reusableSocket(for: spec.name, generation: generation, health: health)
                 try socket.send(HealthReply.request, dontWait: true)
-                flights[spec.name] = Flight(generation: generation, wait: .zmq(socket), deadline: deadline, timeout: health.timeout)
+                flights[spec.name] = Flight(
+                    generation: generation, wait: .zmq(socket), deadline: deadline, timeout: health.timeout,
+                    healthy: health.healthyStatus, notReady: health.notReadyStatus)
                 return nil
             } catch {
                 return .unhealthy("cannot send the health request: \(error)")
@@ -66,7 +70,7 @@ final class ProbeRunner {
                 return nil
             }
         case .exec:
-            let environment = AgentEnvironment.build(for: spec, inherited: launcher.inheritedEnvironment)
+            let environment = AgentEnvironment.build(for: spec, inherited: launcher.inheritedEnvironment, legacy: launcher.legacy)
             let directory = launcher.workingDirectory(for: spec)
             let resolved = ExecutableResolver.resolve(
                 health.command[0], directory: directory, searchPath: environment["PATH"] ?? "/usr/bin:/bin")
@@ -108,7 +112,7 @@ final class ProbeRunner {
         switch flight.wait {
         case .zmq(let socket):
             guard let reply = try? socket.receiveMessage(dontWait: true) else { return nil }
-            outcome = HealthReply.interpret(reply.last ?? [])
+            outcome = HealthReply.interpret(reply.last ?? [], healthy: flight.healthy, notReady: flight.notReady)
             flights[agent] = nil
             idleSockets[agent] = (flight.generation, socket)
         case .tcp(let fd):

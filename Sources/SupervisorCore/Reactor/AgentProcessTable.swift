@@ -108,4 +108,6 @@ enum ReactorTag {
     case pipe(Int32)
     case probe(String)
     case control
+    case registry
+    case errorBus
 }

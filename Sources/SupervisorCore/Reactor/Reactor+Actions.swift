@@ -22,6 +22,7 @@ extension Reactor {
             log.note("\(transition.agent): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason))")
             progress.record(transition, model: model)
             publish(transition)
+            expireRegistration(transition)
             onTransition?(transition)
         case .healthChanged(let agent, let healthy, let detail):
             events?.publish(.agentHealth, ["agent": agent, "healthy": healthy, "detail": detail])

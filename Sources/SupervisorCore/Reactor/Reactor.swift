@@ -12,7 +12,7 @@ import SupervisorModel
 public final class Reactor {
     public internal(set) var model: HostSupervisor
     let options: SupervisorOptions
-    let launcher: AgentLauncher
+    var launcher: AgentLauncher
     let processes: AgentProcessTable
     let probes: ProbeRunner
     let log: SupervisorLog
@@ -22,6 +22,7 @@ public final class Reactor {
     let authorizer = ControlAuthorizer()
     var nextMetricsAt = MonotonicClock.now()
     var nextSampleAt = MonotonicClock.now()
+    var legacyServices: LegacyServices?
     var limiter: CgroupLimiter?
     var cgroups: [String: AgentCgroup] = [:]
     var figures: [String: ResourceFigures] = [:]
@@ -41,6 +42,10 @@ public final class Reactor {
         self.options = options
         model = HostSupervisor(manifest: options.manifest, host: options.host)
         launcher = AgentLauncher(baseDirectory: options.baseDirectory, inheritedEnvironment: options.environment)
+        if let hosts = options.hosts {
+            launcher.legacy = LegacyEnvironment(
+                manifest: options.manifest, hosts: hosts, portOffset: options.environment["PORT_OFFSET"] ?? "0")
+        }
         processes = AgentProcessTable(logDirectory: options.logDirectory)
         probes = ProbeRunner(launcher: launcher)
         try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
@@ -48,6 +53,10 @@ public final class Reactor {
         progress = StartupProgress(graph: model.graph, enabled: options.showProgress)
         wake = try Descriptor.pipe()
         try Descriptor.setNonBlocking(wake.write)
+        if let hosts = options.hosts {
+            legacyServices = try LegacyServices(
+                manifest: options.manifest, hosts: hosts, host: options.host, logDirectory: options.logDirectory)
+        }
         if let endpoint = options.control {
             do {
                 control = try ControlServer(address: endpoint.address, port: endpoint.controlPort)
@@ -89,6 +98,8 @@ public final class Reactor {
         if let control, let events {
             log.note("control on \(control.endpoint), events on \(events.endpoint)")
         }
+        if let endpoint = legacyServices?.registryEndpoint { log.note("service registry on \(endpoint)") }
+        if let endpoint = legacyServices?.errorEndpoint { log.note("error bus collector on \(endpoint)") }
         setUpLimits()
         log.note("supervisor \(SupervisorVersion.text) starting \(model.order.count) agents of host \(options.host); logs in \(options.logDirectory)")
         feed(.startAll)
@@ -103,6 +114,7 @@ public final class Reactor {
         log.note("supervisor stopped")
         control?.closeGracefully()
         events?.closeGracefully()
+        legacyServices?.close()
         return 0
     }
 
@@ -145,6 +157,7 @@ public final class Reactor {
         tagged += processes.pollItems()
         tagged += probes.pollItems().map { ($0.item, .probe($0.agent)) }
         if let control { tagged.append((control.pollItem, .control)) }
+        tagged += legacyServices?.pollItems ?? []
         var items = tagged.map(\.item)
         let metricsDeadline = events == nil ? nil : nextMetricsAt
         let deadline = [timers.nextDeadline(), probes.nextDeadline, metricsDeadline, nextSampleAt].compactMap { $0 }.min()
@@ -162,6 +175,8 @@ public final class Reactor {
                 if let status = processes.reap(agent) { onExit(agent, status) }
             case .pipe(let fd): processes.drain(fd)
             case .control: serveControlRequests()
+            case .registry: legacyServices?.serveRegistry { self.model.runtimes[$0]?.state.rawValue }
+            case .errorBus: receiveErrorReports()
             case .probe(let agent):
                 if let result = probes.complete(agent) {
                     feed(.probed(agent: result.agent, generation: result.generation, outcome: result.outcome))

@@ -15,6 +15,8 @@ public struct SupervisorOptions: Sendable {
     public var handleSignals = true
     /// Print start-up progress on stderr.
     public var showProgress = true
+    /// The hosts file, for the legacy environment (addresses) and the registry's answers.
+    public var hosts: HostTable?
     /// Where to serve control requests (and events on port + 1); nil: no control endpoint.
     public var control: HostTable.Host?
     /// The files `reload` reads again; nil: reload is refused.

@@ -27,6 +27,8 @@ public struct AgentStatus: Equatable, Sendable, Codable {
     /// Measured memory, CPU, threads and descriptors, and how limits are enforced (filled in by
     /// the I/O layer, which samples /proc and the cgroups).
     public var resources: ResourceFigures?
+    /// Errors the agent reported on the error bus in the last minute (where this host collects it).
+    public var errorsPerMinute: Int?
 
     enum CodingKeys: String, CodingKey {
         case name, host, group, state, pid, uptime, restarts, health, required, port, resources
@@ -36,6 +38,7 @@ public struct AgentStatus: Equatable, Sendable, Codable {
         case failureReason = "failure_reason"
         case healthPort = "health_port"
         case restartIn = "restart_in"
+        case errorsPerMinute = "errors_per_minute"
     }
 }
 

@@ -27,6 +27,9 @@ public struct AgentSpec: Equatable, Sendable {
     public var logs: LogRotation
     /// How long the agent usually takes to become ready; used by `plan` for predictions.
     public var expectedReady: TimeInterval
+    /// Give the agent the environment the legacy agents read (addresses, ports, registry,
+    /// error bus, dependencies); see docs/manifest.md.
+    public var legacyEnvironment: Bool
     /// Line of the agent's entry in the manifest.
     public var line: Int?
 
@@ -46,6 +49,7 @@ public struct AgentSpec: Equatable, Sendable {
         self.limits = ResourceLimits()
         self.logs = LogRotation()
         self.expectedReady = 1
+        self.legacyEnvironment = true
         self.line = nil
     }
 
@@ -78,6 +82,10 @@ public struct HealthCheckSpec: Equatable, Sendable {
     public var address: String = "127.0.0.1"
     /// argv for `exec` checks.
     public var command: [String] = []
+    /// zmq replies whose `status` means healthy (compared case-insensitively).
+    public var healthyStatus: [String] = ["ok", "healthy", "success", "online"]
+    /// zmq replies whose `status` means "not ready yet".
+    public var notReadyStatus: [String] = ["initializing", "starting"]
     /// Time between liveness checks once ready.
     public var interval: TimeInterval = 5
     /// How long one check may take.

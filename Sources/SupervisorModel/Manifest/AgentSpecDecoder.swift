@@ -7,10 +7,13 @@ import Yams
 struct AgentSpecDecoder {
     static let agentKeys = [
         "host", "group", "command", "cwd", "env", "port", "health", "depends_on", "required",
-        "restart", "stop", "limits", "logs", "expected_ready",
+        "restart", "stop", "limits", "logs", "expected_ready", "legacy_env",
     ]
     static let defaultsKeys = agentKeys.filter { $0 != "port" && $0 != "depends_on" }
-    static let healthKeys = ["kind", "port", "address", "command", "interval", "timeout", "retries", "start_period"]
+    static let healthKeys = [
+        "kind", "port", "address", "command", "interval", "timeout", "retries", "start_period", "healthy_status",
+        "not_ready_status",
+    ]
     static let restartKeys = ["policy", "backoff", "max_restarts", "window", "reset_after"]
     static let backoffKeys = ["initial", "factor", "max"]
     static let stopKeys = ["signal", "timeout"]
@@ -61,6 +64,7 @@ struct AgentSpecDecoder {
             case "limits": applyLimits(value, onto: &spec.limits, here, reader: &reader)
             case "logs": applyLogs(value, onto: &spec.logs, here, reader: &reader)
             case "expected_ready": if let v = reader.duration(value, here, allowZero: true) { spec.expectedReady = v }
+            case "legacy_env": if let v = reader.bool(value, here) { spec.legacyEnvironment = v }
             default: break
             }
         }
@@ -96,6 +100,8 @@ struct AgentSpecDecoder {
             case "timeout": if let v = reader.duration(value, here) { health.timeout = v }
             case "retries": if let v = reader.integer(value, here, range: 1...1000) { health.retries = v }
             case "start_period": if let v = reader.duration(value, here) { health.startPeriod = v }
+            case "healthy_status": if let v = reader.strings(value, here) { health.healthyStatus = v.map { $0.lowercased() } }
+            case "not_ready_status": if let v = reader.strings(value, here) { health.notReadyStatus = v.map { $0.lowercased() } }
             default: break
             }
         }

@@ -6,6 +6,10 @@ public struct Manifest: Equatable, Sendable {
     public var agents: [AgentSpec]
     /// Line numbers of keys, per agent and dotted key path, for validation messages.
     public var positions: [String: [String: Int]]
+    /// Where the supervisor answers the legacy service-registry protocol.
+    public var registry: ServiceEndpoint?
+    /// Where the supervisor collects the legacy error bus (`ERROR:{json}` frames).
+    public var errorBus: ServiceEndpoint?
 
     public init(file: String, agents: [AgentSpec], positions: [String: [String: Int]] = [:]) {
         self.file = file
@@ -34,5 +38,18 @@ public struct Manifest: Equatable, Sendable {
     public func line(of agent: String, key: String? = nil) -> Int? {
         if let key, let line = positions[agent]?[key] { return line }
         return self[agent]?.line
+    }
+}
+
+/// An endpoint the supervisor of `host` serves itself (registry, error bus).
+public struct ServiceEndpoint: Equatable, Sendable {
+    public var host: String
+    public var port: Int
+    public var line: Int?
+
+    public init(host: String, port: Int, line: Int? = nil) {
+        self.host = host
+        self.port = port
+        self.line = line
     }
 }

@@ -11,7 +11,7 @@ public enum ManifestLoader {
         public var issues: [ManifestIssue]
     }
 
-    static let topLevelKeys = ["version", "defaults", "agents"]
+    static let topLevelKeys = ["version", "defaults", "agents", "registry", "error_bus"]
 
     /// Loads and validates a manifest's text.
     /// - Parameters:
@@ -41,6 +41,7 @@ public enum ManifestLoader {
         var template = AgentSpec(name: "", host: "", command: [])
         var decoder = AgentSpecDecoder()
         var agentsNode: Node?
+        var services: [String: ServiceEndpoint] = [:]
         for (key, value) in pairs {
             switch key {
             case "version":
@@ -49,6 +50,8 @@ public enum ManifestLoader {
                 }
             case "defaults": decoder.apply(value, onto: &template, isDefaults: true, reader: &reader)
             case "agents": agentsNode = value
+            case "registry", "error_bus":
+                if let endpoint = serviceEndpoint(value, top.child(key), reader: &reader) { services[key] = endpoint }
             default: break
             }
         }
@@ -76,7 +79,9 @@ public enum ManifestLoader {
             requireEssentials(spec, at: node, reader: &reader)
             agents.append(spec)
         }
-        let manifest = Manifest(file: file, agents: agents, positions: positions)
+        var manifest = Manifest(file: file, agents: agents, positions: positions)
+        manifest.registry = services["registry"]
+        manifest.errorBus = services["error_bus"]
         var issues = reader.issues
         issues += ManifestValidator(manifest: manifest, hosts: hosts, strict: strict, machineCores: machineCores).validate()
         return Result(manifest: manifest, issues: issues)
@@ -94,6 +99,23 @@ public enum ManifestLoader {
             ])
         }
         return load(text: text, file: path, environment: environment, hosts: hosts, strict: strict, machineCores: machineCores)
+    }
+
+    private static func serviceEndpoint(
+        _ node: Node, _ place: ManifestReader.Place, reader: inout ManifestReader
+    ) -> ServiceEndpoint? {
+        guard let pairs = reader.mapping(node, place, allowed: ["host", "port"]) else { return nil }
+        var host: String?
+        var port: Int?
+        for (key, value) in pairs {
+            if key == "host" { host = reader.string(value, place.child("host")) }
+            if key == "port" { port = reader.port(value, place.child("port")) }
+        }
+        guard let host, let port else {
+            reader.report(.missingKey, "needs both host and port", at: node, place)
+            return nil
+        }
+        return ServiceEndpoint(host: host, port: port, line: node.mark?.line)
     }
 
     private static func requireEssentials(_ spec: AgentSpec, at node: Node, reader: inout ManifestReader) {

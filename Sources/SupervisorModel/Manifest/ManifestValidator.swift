@@ -13,6 +13,7 @@ struct ManifestValidator {
         checkDependencies(&issues)
         checkPorts(&issues)
         checkLimits(&issues)
+        checkServices(&issues)
         checkCycles(&issues)
         return issues
     }
@@ -86,6 +87,33 @@ struct ManifestValidator {
                     users[agent.host, default: [:]][port] = (agent.name, key)
                 }
             }
+        }
+    }
+
+    /// The registry and error bus are served by a host's supervisor: the host must exist and
+    /// the port must not be an agent's (the legacy pc2 file put its error bus on an agent port).
+    private func checkServices(_ issues: inout [ManifestIssue]) {
+        for (key, endpoint) in [("registry", manifest.registry), ("error_bus", manifest.errorBus)] {
+            guard let endpoint else { continue }
+            func report(_ code: ManifestIssue.Code, _ message: String) {
+                issues.append(ManifestIssue(code, file: manifest.file, line: endpoint.line, key: key, message: message))
+            }
+            if let hosts, hosts[endpoint.host] == nil {
+                report(.unknownHost, "host '\(endpoint.host)' is not in \(hosts.file)")
+            }
+            for agent in manifest.agents(on: endpoint.host) {
+                let ports = [agent.port, agent.health.kind == .none || agent.health.kind == .exec ? nil : agent.health.port]
+                if ports.contains(endpoint.port) {
+                    report(.portConflict, "port \(endpoint.port) on host '\(endpoint.host)' is already used by '\(agent.name)'")
+                }
+            }
+            if let hosts, let host = hosts[endpoint.host], endpoint.port == host.controlPort || endpoint.port == host.controlPort + 1 {
+                report(.portConflict, "port \(endpoint.port) is the control or event port of host '\(endpoint.host)'")
+            }
+        }
+        if let registry = manifest.registry, let bus = manifest.errorBus, registry.host == bus.host, registry.port == bus.port {
+            issues.append(ManifestIssue(.portConflict, file: manifest.file, line: bus.line, key: "error_bus",
+                                        message: "the error bus and the registry cannot share port \(bus.port)"))
         }
     }
 

@@ -1,0 +1,119 @@
+import CZeroMQ
+import Foundation
+import SupervisorModel
+
+/// The legacy endpoints a host's supervisor serves itself: the service registry (a ROUTER that
+/// REQ clients talk to) and the error-bus collector (a SUB bound where the agents' PUB sockets
+/// connect). Owned by the reactor thread; any bytes are answered or dropped, never fatal.
+final class LegacyServices {
+    private(set) var registrySocket: ZMQSocket?
+    private(set) var errorSocket: ZMQSocket?
+    var registry: ServiceRegistry?
+    let registryEndpoint: String?
+    let errorEndpoint: String?
+    /// Error reports received per agent (times), for errors per minute.
+    private(set) var errorTimes: [String: [TimeInterval]] = [:]
+    /// Frames on the error bus that were not a report.
+    private(set) var malformedErrors = 0
+    private let errorLog: RotatingLogFile?
+
+    init(manifest: Manifest, hosts: HostTable, host: String, logDirectory: String) throws {
+        let address = hosts[host]?.address ?? "127.0.0.1"
+        let bracketed = address.contains(":") ? "[\(address)]" : address
+        if let registry = manifest.registry, registry.host == host {
+            let endpoint = "tcp://\(bracketed):\(registry.port)"
+            let socket = try ZMQSocket(.router)
+            try socket.setOption(ZMQ_MAXMSGSIZE, int64: 1 << 20)
+            do { try socket.bind(endpoint) } catch { throw LegacyServiceError(what: "service registry", endpoint: endpoint, error: error) }
+            registrySocket = socket
+            registryEndpoint = endpoint
+            self.registry = ServiceRegistry(manifest: manifest, hosts: hosts)
+        } else {
+            registryEndpoint = nil
+        }
+        if let bus = manifest.errorBus, bus.host == host {
+            let endpoint = "tcp://\(bracketed):\(bus.port)"
+            let socket = try ZMQSocket(.sub)
+            try socket.setOption(ZMQ_MAXMSGSIZE, int64: 1 << 20)
+            try socket.setOption(ZMQ_SUBSCRIBE, bytes: [])
+            do { try socket.bind(endpoint) } catch { throw LegacyServiceError(what: "error bus", endpoint: endpoint, error: error) }
+            errorSocket = socket
+            errorEndpoint = endpoint
+            errorLog = try RotatingLogFile(path: logDirectory + "/errors.log", maxSize: 10 << 20, maxFiles: 5)
+        } else {
+            errorEndpoint = nil
+            errorLog = nil
+        }
+    }
+
+    var pollItems: [(item: zmq_pollitem_t, tag: ReactorTag)] {
+        var items: [(zmq_pollitem_t, ReactorTag)] = []
+        if let registrySocket {
+            items.append((zmq_pollitem_t(socket: registrySocket.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0), .registry))
+        }
+        if let errorSocket {
+            items.append((zmq_pollitem_t(socket: errorSocket.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0), .errorBus))
+        }
+        return items
+    }
+
+    /// Answers waiting registry requests.
+    func serveRegistry(state: (String) -> String?) {
+        guard let socket = registrySocket else { return }
+        for _ in 0..<256 {
+            guard let frames = try? socket.receiveMessage(dontWait: true) else { return }
+            guard frames.count >= 2, var registry else { continue }
+            let envelope = frames[1].isEmpty ? Array(frames[0...1]) : [frames[0]]
+            let reply = registry.answer(frames.last ?? [], state: state)
+            self.registry = registry
+            let bytes = (try? JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys])).map(Array.init) ?? []
+            socket.sendMessage(envelope + [bytes])
+        }
+    }
+
+    /// Reads waiting error-bus frames; returns the reports (malformed ones are counted).
+    func collectErrors(now: TimeInterval) -> [ErrorReport] {
+        guard let socket = errorSocket else { return [] }
+        var reports: [ErrorReport] = []
+        for _ in 0..<1024 {
+            guard let frames = try? socket.receiveMessage(dontWait: true) else { break }
+            // `ERROR:{json}` in one frame, or `[topic, json]`.
+            guard let report = ErrorReport.parse(frames.last ?? []) else {
+                malformedErrors += 1
+                continue
+            }
+            reports.append(report)
+            errorTimes[report.agent, default: []].append(now)
+            let line = "\(Timestamp.now()) \(report.agent) \(report.severity) \(report.type): \(report.message)\n"
+            errorLog?.append(Array(line.utf8))
+        }
+        return reports
+    }
+
+    /// Errors the agent reported over the last minute.
+    func errorsPerMinute(_ agent: String, now: TimeInterval) -> Int {
+        errorTimes[agent]?.filter { now - $0 < 60 }.count ?? 0
+    }
+
+    /// Drops old error times (called now and then).
+    func prune(now: TimeInterval) {
+        for (agent, times) in errorTimes {
+            let recent = times.filter { now - $0 < 60 }
+            errorTimes[agent] = recent.isEmpty ? nil : recent
+        }
+    }
+
+    func close() {
+        registrySocket?.close()
+        errorSocket?.close()
+    }
+}
+
+/// A legacy endpoint could not be bound.
+struct LegacyServiceError: Error, CustomStringConvertible {
+    var what: String
+    var endpoint: String
+    var error: Error
+
+    var description: String { "cannot serve the \(what) on \(endpoint): \(error)" }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// The environment the legacy agents read, computed from `hosts` and the manifest instead of
+/// the IP addresses written into their code: moving a host is one edit of `hosts`.
+public struct LegacyEnvironment: Sendable {
+    public let manifest: Manifest
+    public let hosts: HostTable
+    /// The value of PORT_OFFSET the manifest was expanded with.
+    public let portOffset: String
+
+    public init(manifest: Manifest, hosts: HostTable, portOffset: String) {
+        self.manifest = manifest
+        self.hosts = hosts
+        self.portOffset = portOffset
+    }
+
+    /// `SystemDigitalTwin` -> `SYSTEM_DIGITAL_TWIN`, `pc2` -> `PC2`.
+    public static func variableStem(_ name: String) -> String {
+        var stem = ""
+        var previous: Character?
+        for character in name {
+            if character.isUppercase, let previous, previous.isLowercase || previous.isNumber { stem.append("_") }
+            stem.append(character.isLetter || character.isNumber ? Character(character.uppercased()) : "_")
+            previous = character
+        }
+        return stem
+    }
+
+    /// Every variable for one agent (without AGENT_NAME/AGENT_PORT/HEALTH_CHECK_PORT, which
+    /// every agent gets).
+    public func variables(for spec: AgentSpec) -> [String: String] {
+        var variables: [String: String] = ["PORT_OFFSET": portOffset]
+        if let own = hosts[spec.host] { variables["BIND_ADDRESS"] = own.address }
+        for host in hosts.hosts {
+            variables[Self.variableStem(host.name) + "_IP"] = host.address
+        }
+        // The legacy code spells mainpc's variable both ways.
+        if let mainpc = hosts["mainpc"] {
+            variables["MAIN_PC_IP"] = mainpc.address
+            variables["MAINPC_IP"] = mainpc.address
+        }
+        if let registry = manifest.registry, let host = hosts[registry.host] {
+            variables["SERVICE_REGISTRY_HOST"] = host.address
+            variables["SERVICE_REGISTRY_PORT"] = String(registry.port)
+        }
+        if let bus = manifest.errorBus, let host = hosts[bus.host] {
+            variables["ERROR_BUS_HOST"] = host.address
+            variables["ERROR_BUS_PORT"] = String(bus.port)
+        }
+        if let twin = manifest["SystemDigitalTwin"], let host = hosts[twin.host], let port = twin.port {
+            variables["DIGITAL_TWIN_HOST"] = host.address
+            variables["DIGITAL_TWIN_PORT"] = String(port)
+        }
+        for dependency in spec.dependsOn {
+            guard let other = manifest[dependency], let host = hosts[other.host] else { continue }
+            let stem = Self.variableStem(dependency)
+            variables[stem + "_HOST"] = host.address
+            if let port = other.port { variables[stem + "_PORT"] = String(port) }
+            if let port = other.health.port { variables[stem + "_HEALTH_PORT"] = String(port) }
+        }
+        variables["SUPERVISOR_ENDPOINTS"] = endpointsJSON
+        return variables
+    }
+
+    /// `{"Agent": {"host": "mainpc", "address": "127.0.0.1", "port": 7200, "health_port": 8200}, ...}`
+    public var endpointsJSON: String {
+        var map: [String: [String: Any]] = [:]
+        for agent in manifest.agents {
+            var entry: [String: Any] = ["host": agent.host, "address": hosts[agent.host]?.address ?? ""]
+            if let port = agent.port { entry["port"] = port }
+            if let port = agent.health.port { entry["health_port"] = port }
+            map[agent.name] = entry
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: map, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// Python agents written as the legacy ones are (pyzmq, settings from the environment, no
+/// address in their code) find each other through the injected environment and the registry,
+/// and their errors arrive on `agent.errors`.
+@Suite("legacy agents", .serialized)
+struct LegacyAgentsTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("legacy/legacy_agent.py").path
+
+    @Test("registry lookups, the injected environment and the error bus work end to end", .timeLimit(.minutes(3)))
+    func legacyAgentsFindEachOther() throws {
+        let ports = try PortAllocator.free(6)
+        let harness = try SupervisorHarness(manifest: """
+            registry: {host: mainpc, port: \(ports[4])}
+            error_bus: {host: mainpc, port: \(ports[5])}
+            defaults:
+              host: mainpc
+              command: ["python3", "\(Self.script)"]
+              health: {kind: zmq, start_period: 20s}
+            agents:
+              Memory:
+                port: \(ports[0])
+                health: {port: \(ports[1])}
+              Reasoner:
+                port: \(ports[2])
+                health: {port: \(ports[3])}
+                depends_on: [Memory]
+                env: {PEER: Memory}
+            """)
+        defer { harness.cleanUp() }
+        try harness.start()
+        try harness.waitForLine("ready: 2/2 agents", timeout: 120)
+
+        let events = try harness.background(["events", "--topic", "agent.errors", "--count", "2"])
+        let reasonerLog = harness.agentLog("Reasoner")
+        #expect(eventually(timeout: 60) { harness.text(of: reasonerLog).contains("Memory answered: Memory got: hello from Reasoner") })
+        let text = harness.text(of: reasonerLog)
+        #expect(text.contains("registry says Memory is at 127.0.0.1:\(ports[0]) (state ready)"))
+        #expect(text.contains("registered: success"))
+
+        // Both report shapes arrive normalised on agent.errors; the malformed frame is dropped.
+        let printed = try events.waitForOutput(lines: 2, timeout: 60)
+        let reports = printed.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(reports.allSatisfy { $0["source"] as? String == "error_bus" && $0["topic"] as? String == "agent.errors" })
+        #expect(Set(reports.compactMap { $0["message"] as? String }).isSubset(of: ["flat report", "nested report"]))
+        #expect(eventually(timeout: 30) {
+            harness.text(of: harness.directory.appendingPathComponent("logs/mainpc/errors.log")).contains("nested report")
+        })
+
+        // The registry lists every agent, with what they registered.
+        let status = try harness.run(["status", "mainpc", "--json"])
+        #expect(status.status == 0)
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])
+        let agents = try #require(data["agents"] as? [[String: Any]])
+        #expect(agents.contains { ($0["errors_per_minute"] as? Int ?? 0) >= 1 })
+        try harness.stop()
+    }
+}
