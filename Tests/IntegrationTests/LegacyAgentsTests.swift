@@ -55,6 +55,17 @@ struct LegacyAgentsTests {
         let data = try #require(try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any])
         let agents = try #require(data["agents"] as? [[String: Any]])
         #expect(agents.contains { ($0["errors_per_minute"] as? Int ?? 0) >= 1 })
+
+        // `supervisor discover` asks the registry as the agents do: ports, state, registration.
+        let discovered = try harness.run(["discover", "Reasoner"])
+        #expect(discovered.status == 0, "\(discovered.output)")
+        #expect(discovered.output.contains("port: \(ports[2])"))
+        #expect(discovered.output.contains("state: ready"))
+        #expect(discovered.output.contains("registered: true"))
+        #expect(discovered.output.contains("capabilities"))
+        let unknown = try harness.run(["discover", "Reasoer"])
+        #expect(unknown.status == 1)
+        #expect(unknown.output.contains("not known"))
         try harness.stop()
     }
 }

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import SupervisorCore
+import SupervisorModel
+
+extension SupervisorCommand {
+    /// `supervisor discover NAME`: where an agent is and what it registered.
+    struct Discover: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show where an agent is: host, address, ports, state, and what it registered.",
+            discussion: "Asks the service registry named in agents.yaml (`registry:`), as the legacy agents do.")
+
+        @Argument(help: "The agent.")
+        var agent: String
+
+        @Flag(help: "Print the registry's raw JSON answer.")
+        var json = false
+
+        @OptionGroup var files: FileOptions
+
+        func run() throws {
+            let context = try ClientContext(files: files)
+            guard let registry = context.manifest?.registry, let host = context.hosts[registry.host] else {
+                printError("\(files.manifest) names no `registry:` endpoint, so there is no registry to ask")
+                throw CLIExit.usage
+            }
+            let answer: [String: Any]
+            switch RegistryClient(address: host.address, port: registry.port).ask(["action": "get_agent_endpoint", "agent_name": agent]) {
+            case .success(let reply): answer = reply
+            case .failure(let error): throw fail(error, host: host)
+            }
+            if json {
+                print(jsonText(answer))
+            } else if answer["status"] as? String == "success" {
+                let first = ["agent_name", "host_name", "host", "port", "health_check_port", "state", "registered"]
+                let rest = answer.keys.filter { !first.contains($0) && $0 != "name" && $0 != "status" }.sorted()
+                for key in first + rest {
+                    guard let value = answer[key] else { continue }
+                    print("\(key): \(value is String ? value as! String : Self.fragment(value))")
+                }
+            } else {
+                printError(answer["message"] as? String ?? "the registry does not know \(agent)")
+                throw CLIExit.failure
+            }
+        }
+    }
+}
+
+extension SupervisorCommand.Discover {
+    /// A JSON value as JSON text (`true`, `[\"demo\"]`, `8200`).
+    static func fragment(_ value: Any) -> String {
+        let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+    }
+}
+
+/// A REQ client of the legacy service registry.
+struct RegistryClient {
+    let address: String
+    let port: Int
+
+    func ask(_ request: [String: Any]) -> Result<[String: Any], ControlError> {
+        let endpoint = "tcp://\(address.contains(":") ? "[\(address)]" : address):\(port)"
+        do {
+            let socket = try ZMQSocket(.req)
+            try socket.connect(endpoint)
+            try socket.send(Array(try JSONSerialization.data(withJSONObject: request)))
+            guard socket.waitReadable(timeout: 5), let frames = try socket.receiveMessage(dontWait: true),
+                  let reply = try JSONSerialization.jsonObject(with: Data(frames.last ?? [])) as? [String: Any] else {
+                return .failure(ControlError(.unreachable, "no answer from the service registry at \(endpoint) (is its supervisor running?)"))
+            }
+            return .success(reply)
+        } catch {
+            return .failure(ControlError(.unreachable, "cannot reach the service registry at \(endpoint): \(error)"))
+        }
+    }
+}
