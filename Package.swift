@@ -41,6 +41,6 @@ let package = Package(
         .executableTarget(name: "agent-sim", dependencies: ["SupervisorCore"]),
         .testTarget(name: "SupervisorModelTests", dependencies: ["SupervisorModel"]),
         .testTarget(name: "SupervisorCoreTests", dependencies: ["SupervisorCore", "SupervisorModel"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["SupervisorModel"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["SupervisorModel"], exclude: ["python", "legacy"]),
     ]
 )

@@ -50,7 +50,8 @@ struct HostSupervisorReloadTests {
     static func agents(in actions: [SupervisorAction]) -> Set<String> {
         Set(actions.compactMap { action -> String? in
             switch action {
-            case .spawn(let agent), .probe(let agent, _), .signal(let agent, _), .healthChanged(let agent, _, _): agent
+            case .spawn(let agent), .probe(let agent, _), .signal(let agent, _), .healthChanged(let agent, _, _),
+                 .agentFailed(let agent, _, _): agent
             case .setTimer(let key, _): key.agent
             case .announce(let change): change.agent
             case .startupFinished, .exit: nil

@@ -43,8 +43,8 @@ extension Reactor {
                 var status = model.status(of: agents, now: now, supervisorPid: getpid())
                 for index in status.agents.indices {
                     let name = status.agents[index].name
-                    status.agents[index].resources = status.agents[index].pid == nil
-                        ? nil : figures[name] ?? ResourceFigures(enforcement: enforcement(for: name))
+                    // Figures appear once the agent has been sampled (every few seconds).
+                    status.agents[index].resources = status.agents[index].pid == nil ? nil : figures[name]
                     status.agents[index].errorsPerMinute = legacyServices?.errorsPerMinute(name, now: now)
                 }
                 return .encoded(status)
@@ -97,7 +97,8 @@ extension Reactor {
         drainPendingEvents()
         switch result {
         case .success(let outcome):
-            log.note("reloaded: added \(outcome.added), removed \(outcome.removed), changed \(outcome.changed)")
+            func names(_ list: [String]) -> String { list.isEmpty ? "none" : list.joined(separator: ", ") }
+            log.note("reloaded: added \(names(outcome.added)); removed \(names(outcome.removed)); changed \(names(outcome.changed))")
             return .encoded(outcome)
         case .failure(let error):
             return .failure(error, id: nil)
@@ -119,11 +120,6 @@ extension Reactor {
         ]
         if let pid = transition.pid { fields["pid"] = Int(pid) }
         events.publish(.agentState, fields)
-        if transition.to == .failed || transition.to == .backoff
-            || (transition.from == .ready && transition.to == .starting) {
-            events.publish(.agentErrors, ["agent": transition.agent, "kind": transition.to == .failed ? "failed" : "crashed",
-                                          "message": transition.reason, "source": "supervisor"])
-        }
     }
 
     func publishMetrics(now: TimeInterval) {

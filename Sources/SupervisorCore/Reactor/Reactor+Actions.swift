@@ -24,6 +24,12 @@ extension Reactor {
             publish(transition)
             expireRegistration(transition)
             onTransition?(transition)
+        case .agentFailed(let agent, let summary, let givingUp):
+            var fields: [String: Any] = [
+                "agent": agent, "kind": givingUp ? "failed" : "crashed", "message": summary, "source": "supervisor",
+            ]
+            if summary.hasPrefix("out of memory") { fields["reason"] = "oom" }
+            events?.publish(.agentErrors, fields)
         case .healthChanged(let agent, let healthy, let detail):
             events?.publish(.agentHealth, ["agent": agent, "healthy": healthy, "detail": detail])
         case .startupFinished(let summary):

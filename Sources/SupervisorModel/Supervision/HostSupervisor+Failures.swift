@@ -66,6 +66,9 @@ extension HostSupervisor {
             move(agent, to: .stopped, because: "\(summary) during shutdown", now: now, &actions)
             return
         }
+        actions.append(.agentFailed(
+            agent: agent, summary: summary,
+            givingUp: spec.restart.policy == .never || runtimes[agent]!.backoff.wouldGiveUp(now: now)))
         if spec.restart.policy == .never {
             runtimes[agent]!.failureReason = summary
             move(agent, to: .failed, because: "\(summary); restart policy is never", now: now, &actions)

@@ -46,6 +46,11 @@ public struct RestartBackoff: Equatable, Sendable {
         return .restart(after: wait)
     }
 
+    /// Whether the next failure at `now` would give up (without recording anything).
+    public func wouldGiveUp(now: TimeInterval) -> Bool {
+        recent.filter { now - $0 < spec.window }.count >= spec.maxRestarts
+    }
+
     /// Forgets all history (a `restart` command clears `failed`).
     public mutating func reset() {
         consecutive = 0

@@ -12,6 +12,9 @@ public enum SupervisorAction: Equatable, Sendable {
     case setTimer(TimerKey, after: TimeInterval)
     /// An agent changed state: log and publish it.
     case announce(AgentTransition)
+    /// A run of the agent failed (crash, failed start, failed liveness, out of memory); `givingUp`
+    /// when it is now `failed`. For the error stream.
+    case agentFailed(agent: String, summary: String, givingUp: Bool)
     /// A health check result changed the agent's health (healthy again, or first failure).
     case healthChanged(agent: String, healthy: Bool, detail: String)
     /// Start-up has ended (every agent ready, or failed, or blocked by a failure).
