@@ -16,6 +16,7 @@ struct ClientContext {
     let manifest: Manifest?
 
     init(files: FileOptions) throws {
+        unblockTerminationSignals()
         let (hosts, issues) = HostTable.load(path: files.hosts)
         guard issues.errors.isEmpty else {
             for issue in issues { printError(issue.description) }
@@ -45,6 +46,13 @@ struct ClientContext {
             if item == "all" || item.hasPrefix("group:") {
                 let group = item.hasPrefix("group:") ? String(item.dropFirst(6)) : nil
                 let owners = manifest?.agents.filter { group == nil || $0.group == group }.map(\.host) ?? hosts.hosts.map(\.name)
+                if let group, owners.isEmpty {
+                    let groups = Set(manifest?.agents.compactMap(\.group) ?? []).sorted()
+                    let close = Spelling.closeMatches(to: group, among: groups)
+                    let hint = close.isEmpty ? "" : " Did you mean \(close.map { "group:\($0)" }.joined(separator: ", "))?"
+                    printError("no agent in the manifest is in group '\(group)'.\(hint)")
+                    throw CLIExit.usage
+                }
                 for owner in Set(owners) { result[owner, default: []].append(item) }
             } else if let agent = manifest?[item] {
                 result[agent.host, default: []].append(item)
@@ -52,7 +60,7 @@ struct ClientContext {
                 let close = Spelling.closeMatches(to: item, among: manifest?.agents.map(\.name) ?? [])
                 let hint = close.isEmpty ? "" : " Did you mean \(close.joined(separator: ", "))?"
                 printError("no agent named '\(item)' in the manifest.\(hint) (Use --host to ask a supervisor directly.)")
-                throw CLIExit.usage
+                throw CLIExit.failure
             }
         }
         return try hosts.hosts.map(\.name).filter { result[$0] != nil }.map { (try self.host($0), result[$0]!) }
@@ -110,4 +118,28 @@ func jsonText(_ value: Any) -> String {
 /// Flushes `print` output now (for streaming verbs and pipes).
 func flushStandardOutput() {
     fflush(nil)
+}
+
+/// A parent (a test runner, a service manager) may start us with SIGINT/SIGTERM blocked; the
+/// long-running verbs (`logs -f`, `events`, `status --watch`) must still stop on them.
+func unblockTerminationSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    sigaddset(&set, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+}
+
+/// Exit 3 with one line when no supervisor of `targets` listens (ZeroMQ connects never fail,
+/// so a subscriber would otherwise wait forever in silence).
+func requireRunning(_ targets: [HostTable.Host]) throws {
+    let running = targets.filter {
+        if case .failure(let error) = ControlClient(host: $0).request("ping", timeout: 5), error.code == .unreachable { return false }
+        return true
+    }
+    guard running.isEmpty else { return }
+    for target in targets {
+        printError("\(target.name): no supervisor running (nothing listens on \(ControlClient(host: target).endpoint))")
+    }
+    throw CLIExit.notRunning
 }

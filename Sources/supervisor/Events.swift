@@ -24,8 +24,10 @@ extension SupervisorCommand {
 
         func run() throws {
             let context = try ClientContext(files: files)
+            let targets = try context.targets(host)
+            try requireRunning(targets)
             let socket = try ZMQSocket(.sub)
-            for target in try context.targets(host) {
+            for target in targets {
                 try socket.connect(ControlClient(host: target).eventsEndpoint)
             }
             for prefix in topic.isEmpty ? [""] : topic {

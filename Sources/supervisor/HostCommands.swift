@@ -24,9 +24,17 @@ extension SupervisorCommand {
                 print("\(target.name): stopping \(reply["stopping"] as? Int ?? 0) agents")
                 let client = ControlClient(host: target)
                 let deadline = Date().addingTimeInterval(timeout)
-                while Date() < deadline {
-                    if case .failure(let error) = client.request("ping", timeout: 2), error.code == .unreachable { break }
-                    usleep(100_000)
+                var stopped = false
+                while !stopped && Date() < deadline {
+                    if case .failure(let error) = client.request("ping", timeout: 2), error.code == .unreachable {
+                        stopped = true
+                    } else {
+                        usleep(100_000)
+                    }
+                }
+                guard stopped else {
+                    printError("\(target.name): the supervisor is still running after \(Int(timeout)) s")
+                    throw CLIExit.failure
                 }
                 print("\(target.name): supervisor stopped")
             }

@@ -57,6 +57,7 @@ extension SupervisorCommand {
                 case .failure(let error):
                     if error.code == .unreachable {
                         table.addUnreachable(host, message: error.message)
+                        if json { printError("\(host.name): \(error.message)") }
                     } else {
                         failure = fail(error, host: host)
                     }
@@ -66,7 +67,8 @@ extension SupervisorCommand {
             if json {
                 print(jsonText(groups.count == 1 ? (replies.first ?? [:]) : replies))
             } else {
-                print(table.rendered())
+                let text = table.rendered()
+                if !text.isEmpty { print(text) }
             }
             if let failure { return failure }
             return reached == 0 ? CLIExit.notRunning : nil
