@@ -32,7 +32,7 @@ extension SupervisorCommand {
                 for line in reply["lines"] as? [String] ?? [] { print(line) }
                 if follow, let path = reply["path"] as? String {
                     flushStandardOutput()
-                    LogFollower(path: path).follow()
+                    LogFollower(path: path, offset: (reply["offset"] as? Int).map(UInt64.init)).follow()
                 }
             case .failure(let error):
                 throw fail(error, host: target)
@@ -44,10 +44,12 @@ extension SupervisorCommand {
 /// `tail -F` for one log file: prints what is appended, and starts over when it is rotated.
 struct LogFollower {
     let path: String
+    /// Where the printed tail ended; nil: the end of the file now.
+    var offset: UInt64?
 
     func follow() -> Never {
         var handle = FileHandle(forReadingAtPath: path)
-        _ = try? handle?.seekToEnd()
+        if let offset { try? handle?.seek(toOffset: offset) } else { _ = try? handle?.seekToEnd() }
         var inode = Self.inode(path)
         while true {
             if let data = try? handle?.readToEnd(), !data.isEmpty {

@@ -62,7 +62,7 @@ extension Reactor {
             guard model.specs[agent] != nil else { return .failure(unknownAgent(agent), id: nil) }
             let path = "\(options.logDirectory)/\(agent).log"
             switch LogTail.lastLines(of: path, count: lines) {
-            case .success(let text): return .success(["agent": agent, "path": path, "lines": text])
+            case .success(let tail): return .success(["agent": agent, "path": path, "lines": tail.lines, "offset": tail.end])
             case .failure(let error): return .failure(error, id: nil)
             }
         case .down:

@@ -3,7 +3,8 @@ import SupervisorModel
 
 /// The last lines of a log file, read backwards in blocks so a large file costs little.
 public enum LogTail {
-    public static func lastLines(of path: String, count: Int) -> Result<[String], ControlError> {
+    /// The last `count` lines, and the file size they end at (where a follower continues).
+    public static func lastLines(of path: String, count: Int) -> Result<(lines: [String], end: UInt64), ControlError> {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             return .failure(ControlError(.logUnavailable, "no log yet at \(path) (the agent has not started)"))
         }
@@ -23,6 +24,6 @@ public enum LogTail {
         var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         if position > 0 && !lines.isEmpty { lines.removeFirst() }
-        return .success(Array(lines.suffix(count)))
+        return .success((Array(lines.suffix(count)), size))
     }
 }
