@@ -191,13 +191,11 @@ final class CgroupLimiter {
         return found.sorted()
     }
 
-    /// Removes the host subtree (and `supervisor/` if nothing else is in it) at shutdown.
+    /// Removes the host subtree at shutdown. The shared `supervisor/` folder stays: another
+    /// supervisor may be creating its own subtree in it right now.
     func removeHostSubtree() {
         _ = removeStale()
-        for base in hostDirectories {
-            rmdir(base)
-            rmdir((base as NSString).deletingLastPathComponent)
-        }
+        for base in hostDirectories { rmdir(base) }
     }
 
     private func lastComponent(_ cgroup: AgentCgroup) -> String {

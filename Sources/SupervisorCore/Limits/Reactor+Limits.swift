@@ -57,14 +57,25 @@ extension Reactor {
     /// the agent's cgroup is removed either way.
     func exitEvent(_ agent: String, _ status: ExitStatus) -> SupervisorEvent {
         defer {
+            oomKillsAtOwnKill[agent] = nil
             releaseCgroup(of: agent)
             figures[agent] = nil
             cpuMarks[agent] = nil
         }
-        if let limiter, let cgroup = cgroups[agent], case .signal(SIGKILL, _) = status, limiter.oomKills(cgroup) > 0 {
+        // The kernel's OOM kill is a SIGKILL (or, seen through a shell, exit 137) while the
+        // cgroup's oom_kill counter rose since the supervisor last sent SIGKILL itself.
+        let killed = status == .signal(SIGKILL, coreDumped: false) || status == .code(128 + SIGKILL)
+        if killed, let limiter, let cgroup = cgroups[agent], limiter.oomKills(cgroup) > (oomKillsAtOwnKill[agent] ?? 0) {
             return .oomKilled(agent: agent, status: status)
         }
         return .exited(agent: agent, status: status)
+    }
+
+    /// Notes the OOM counter when the supervisor itself sends SIGKILL, so that kill is not
+    /// taken for the kernel's.
+    func noteOwnKill(of agent: String) {
+        guard let limiter, let cgroup = cgroups[agent] else { return }
+        oomKillsAtOwnKill[agent] = limiter.oomKills(cgroup)
     }
 
     /// Samples every running agent from /proc (and its cgroup); the watchdog acts on memory.

@@ -13,6 +13,7 @@ extension Reactor {
                 pendingEvents.append(.probed(agent: agent, generation: generation, outcome: outcome))
             }
         case .signal(let agent, let signal):
+            if signal == SIGKILL { noteOwnKill(of: agent) }
             if let pid = processes.signal(agent, signal) {
                 log.note("sent \(SignalName.of(signal)) to \(agent) (process group \(pid))")
             }

@@ -25,6 +25,7 @@ public final class Reactor {
     var legacyServices: LegacyServices?
     var limiter: CgroupLimiter?
     var cgroups: [String: AgentCgroup] = [:]
+    var oomKillsAtOwnKill: [String: Int] = [:]
     var figures: [String: ResourceFigures] = [:]
     var cpuMarks: [String: (at: TimeInterval, seconds: Double)] = [:]
     var timers = TimerQueue()

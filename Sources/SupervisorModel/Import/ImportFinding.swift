@@ -41,7 +41,9 @@ public struct ImportFinding: Error, Equatable, Sendable, CustomStringConvertible
         case generatedManifest = "import.generated_manifest"
     }
 
+    /// How bad it is.
     public var severity: Severity
+    /// What kind of finding it is.
     public var code: Code
     /// The file the finding is about (a legacy file, or the generated manifest).
     public var file: String
@@ -52,6 +54,7 @@ public struct ImportFinding: Error, Equatable, Sendable, CustomStringConvertible
     /// One human sentence.
     public var message: String
 
+    /// A finding about `file` (at `line`, concerning `agent`, where known).
     public init(
         _ severity: Severity, _ code: Code, file: String, line: Int? = nil, agent: String? = nil, message: String
     ) {

@@ -49,6 +49,9 @@ struct ImportedManifest: Sendable {
         var port: LegacyScalar?
         var healthPort: LegacyScalar?
         var required: Bool
+        /// `dependencies` as the legacy file wrote them.
+        var legacyDependencies: [LegacyReference]
+        /// The dependencies kept, by manifest name.
         var dependsOn: [String] = []
         var leftOut: [LeftOutDependency] = []
         /// Full settings per section, before `defaults` are factored out.

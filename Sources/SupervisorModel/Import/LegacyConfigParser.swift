@@ -147,6 +147,8 @@ struct LegacyConfigParser {
     }
 
     private mutating func readFields(_ fields: Node.Mapping, into agent: inout LegacyAgent) {
+        let reported = findings.count
+        defer { agent.warnings += findings[reported...].map(\.commentText) }
         for (keyNode, value) in fields {
             let key = keyNode.scalar?.string ?? ""
             let line = value.mark?.line ?? keyNode.mark?.line

@@ -11,7 +11,7 @@ extension HostSupervisor {
             forget(agent, now: now, &actions)
             return
         }
-        if outOfMemory && !(runtime.state == .stopping && runtime.stopReason == .shutdown) {
+        if outOfMemory && runtime.state != .stopping {
             runtimes[agent]!.lastExit = ExitRecord(
                 status: status, reason: "oom", detail: "killed by the kernel: memory limit exceeded", at: now)
             handleFailure(agent, summary: "out of memory (\(status)): killed by the kernel at its memory limit", now: now, &actions)
@@ -41,6 +41,9 @@ extension HostSupervisor {
                 runtimes[agent]!.restarts += 1
                 spawn(agent, because: "restart requested", now: now, &actions)
             }
+            // The kernel's OOM kill came while stopping: the stop goes on as asked, but the
+            // record says what ended the process.
+            if outOfMemory { runtimes[agent]!.lastExit?.reason = "oom" }
             return
         }
         // An exit nobody asked for.

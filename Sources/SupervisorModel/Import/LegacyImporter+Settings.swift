@@ -1,0 +1,130 @@
+import Foundation
+
+/// The legacy global sections (`environment`, `features`, `health_checks`, `resource_limits`)
+/// and per-agent extras (`host`, `env_vars`, `config`) as manifest `env`, `health` and `limits`.
+extension LegacyImporter {
+    typealias Entry = ImportedManifest.Entry
+
+    /// What every agent of one file gets.
+    struct SharedSettings {
+        var env: [Entry] = []
+        var health: [Entry] = []
+        var limits: [Entry] = []
+    }
+
+    /// The manifest's `pids` for a legacy `max_threads`.
+    ///
+    /// `pids` counts threads as well as processes, and a Python agent with ZeroMQ runs several
+    /// threads before it does any work (libzmq's I/O and reaper threads, the interpreter's),
+    /// while numeric libraries add a pool per core. At the limit a new thread fails and the agent
+    /// usually crashes, and no agent was ever held to `max_threads` (nothing enforced it). So:
+    /// eight per declared thread, and never below 64.
+    static func pids(forMaxThreads threads: Int) -> Int { max(threads * 8, 64) }
+
+    static let healthKeys = [
+        "interval_seconds": "interval", "timeout_seconds": "timeout", "retries": "retries",
+        "start_period_seconds": "start_period",
+    ]
+
+    mutating func sharedSettings(_ config: LegacyConfig, source: Int) -> SharedSettings {
+        var shared = SharedSettings()
+        // PYTHONPATH is the legacy root ("/app" in the container, "${PWD}/.." beside pc2_code):
+        // "." is the agent's cwd, LEGACY_ROOT, and Python makes it absolute at start-up.
+        shared.env.append(Entry(key: "PYTHONPATH", value: "."))
+        for setting in config.environment + config.features where setting.key != "PYTHONPATH" {
+            let value = expandable(setting, file: config.file, section: "environment")
+            set(&shared.env, Entry(key: setting.key, value: YAMLScalar.render(value)))
+        }
+        for setting in config.healthChecks {
+            guard let key = Self.healthKeys[setting.key] else {
+                result.sources[source].notImported.append(
+                    LegacySetting(key: "health_checks.\(setting.key)", value: setting.value, line: setting.line))
+                continue
+            }
+            if key == "retries" {
+                guard let retries = Int(setting.value), retries >= 1 else {
+                    badValue(setting, file: config.file, expected: "a whole number of at least 1")
+                    continue
+                }
+                set(&shared.health, Entry(key: key, value: String(retries)))
+            } else {
+                guard let seconds = Double(setting.value), seconds > 0 else {
+                    badValue(setting, file: config.file, expected: "a number of seconds above 0")
+                    continue
+                }
+                set(&shared.health, Entry(key: key, value: Self.duration(seconds)))
+            }
+        }
+        for setting in config.resourceLimits {
+            guard let number = Double(setting.value), number > 0 else {
+                badValue(setting, file: config.file, expected: "a positive number")
+                continue
+            }
+            switch setting.key {
+            case "cpu_percent": set(&shared.limits, Entry(key: "cpu", value: Self.number(number) + "%"))
+            case "memory_mb": set(&shared.limits, Entry(key: "memory", value: Self.number(number) + "M"))
+            case "max_threads":
+                set(&shared.limits, Entry(key: "pids", value: String(Self.pids(forMaxThreads: Int(number.rounded(.up))))))
+            default:
+                result.sources[source].notImported.append(
+                    LegacySetting(key: "resource_limits.\(setting.key)", value: setting.value, line: setting.line))
+            }
+        }
+        return shared
+    }
+
+    /// One agent's full `env`, `health` and `limits`.
+    mutating func settings(
+        of legacy: LegacyAgent, shared: SharedSettings, file: String
+    ) -> [ImportedManifest.Section: [Entry]] {
+        var env = shared.env
+        if let address = legacy.bindAddress {
+            set(&env, Entry(key: "BIND_ADDRESS", value: YAMLScalar.render(address)))
+        }
+        for setting in legacy.environment {
+            let value = expandable(setting, file: file, section: "env_vars", agent: legacy.name)
+            set(&env, Entry(key: setting.key, value: YAMLScalar.render(value)))
+        }
+        if let json = legacy.configJSON {
+            set(&env, Entry(key: "AGENT_CONFIG_JSON", value: YAMLScalar.render(json)))
+        }
+        let kind = legacy.healthCheckPort != nil ? "zmq" : legacy.port != nil ? "tcp" : "none"
+        return [.env: env, .health: [Entry(key: "kind", value: kind)] + shared.health, .limits: shared.limits]
+    }
+
+    /// The value with a default for every bare `${NAME}` (reported: unset, it would stop `check`).
+    private mutating func expandable(
+        _ setting: LegacySetting, file: String, section: String, agent: String? = nil
+    ) -> String {
+        let rewritten = LegacyValue.withDefaults(setting.value)
+        for name in rewritten.undefined {
+            warn(.undefinedVariable, file, setting.line, agent,
+                 "\(section).\(setting.key) uses ${\(name)} with no default; written as ${\(name):-} (empty when \(name) is unset)")
+        }
+        return rewritten.text
+    }
+
+    private mutating func badValue(_ setting: LegacySetting, file: String, expected: String) {
+        warn(.badValue, file, setting.line, nil, "\(setting.key): expected \(expected), found \"\(setting.value)\"; left out")
+    }
+
+    /// Replaces the entry with the same key in place, or appends.
+    private func set(_ entries: inout [Entry], _ entry: Entry) {
+        if let index = entries.firstIndex(where: { $0.key == entry.key }) {
+            entries[index] = entry
+        } else {
+            entries.append(entry)
+        }
+    }
+
+    /// `30` -> `30s`, `0.5` -> `500ms`.
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 1 { return number(seconds * 1000) + "ms" }
+        return number(seconds) + "s"
+    }
+
+    /// `80` -> `80`, `1.5` -> `1.5`.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}

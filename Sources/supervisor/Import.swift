@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import SupervisorModel
+
+extension SupervisorCommand {
+    /// `supervisor import FILE... [-o agents.yaml] [--host HOST] [--force]`: legacy startup
+    /// configurations to one manifest. The work is `LegacyImport.run`; this reads and writes files.
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write an agents.yaml from legacy startup configurations (agent_groups or pc2_services files).",
+            discussion: """
+                Every defect found in the files (dependency cycles, duplicated agents, an error bus on an \
+                agent's port, unknown dependencies, ...) is printed on stderr as FILE:LINE: warning: ... \
+                and written as a comment where it belongs in the output. See docs/import.md.
+                Exit status: 0 when the manifest was written and passes `supervisor check` (warnings \
+                allowed); 1 otherwise.
+                """)
+
+        @Argument(help: "Legacy startup configuration files, imported in this order.")
+        var files: [String]
+
+        @Option(name: [.customShort("o"), .long], help: "Where to write the manifest; - for stdout.")
+        var output = "-"
+
+        @Option(help: "The host of every file (default: mainpc for agent_groups, pc2 for pc2_services).")
+        var host: String?
+
+        @Flag(help: "Overwrite the output file if it exists.")
+        var force = false
+
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("give at least one legacy file") }
+        }
+
+        func run() throws {
+            let toStdout = output == "-"
+            if !toStdout && !force && FileManager.default.fileExists(atPath: output) {
+                printError("\(output) exists; not overwritten (use --force to replace it)")
+                throw ExitCode(1)
+            }
+            let result = LegacyImport.run(try readFiles(), host: host, output: toStdout ? "agents.yaml" : output)
+            for finding in result.findings { printError(finding.description) }
+            guard let text = result.text else {
+                printError("nothing written: the files above could not be imported")
+                throw ExitCode(1)
+            }
+            try write(text, toStdout: toStdout)
+            let perHost = result.agentCounts.map { "\($0.host): \($0.count)" }.joined(separator: ", ")
+            let total = result.agentCounts.reduce(0) { $0 + $1.count }
+            let warnings = result.findings.filter { $0.severity == .warning }.count
+            let errors = result.findings.count - warnings
+            printError("imported \(total) agents (\(perHost)) from \(files.count) file(s) to \(toStdout ? "stdout" : output); \(warnings) warning(s), \(errors) error(s)")
+            if !result.succeeded { throw ExitCode(1) }
+        }
+
+        private func readFiles() throws -> [LegacyImport.Source] {
+            try files.map { file in
+                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                    printError("\(file): error: cannot read the file")
+                    throw ExitCode(1)
+                }
+                return LegacyImport.Source(file: file, text: text)
+            }
+        }
+
+        private func write(_ text: String, toStdout: Bool) throws {
+            if toStdout {
+                FileHandle.standardOutput.write(Data(text.utf8))
+                return
+            }
+            do {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                printError("\(output): error: cannot write: \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
