@@ -73,6 +73,21 @@ extension HostSupervisor {
         return down.sorted()
     }
 
+    /// The refusal for the first agent with a dependency that is down for good (outside the
+    /// selection), or nil when none has one.
+    private func refusalForDownDependencies(of agents: [String], selected: Set<String>, orElse advice: String) -> ControlError? {
+        for agent in agents {
+            let down = downDependencies(of: agent, ignoring: selected)
+            guard !down.isEmpty else { continue }
+            let one = down.count == 1
+            return ControlError(
+                .dependencyNotReady,
+                "\(agent) depends on \(down.joined(separator: ", ")), which \(one ? "is" : "are") not running; start \(one ? "it" : "them") first\(advice)",
+                details: down)
+        }
+        return nil
+    }
+
     private mutating func start(
         _ agents: [String], withDependencies: Bool, now: TimeInterval, _ actions: inout [SupervisorAction]
     ) -> Result<[CommandOutcome], ControlError> {
@@ -88,15 +103,9 @@ extension HostSupervisor {
             }
             chosen = order.filter { chosen.contains($0) }
         }
-        let selected = Set(chosen)
-        for agent in chosen where runtimes[agent]!.state.isSettledDown || runtimes[agent]!.state == .waiting {
-            let down = downDependencies(of: agent, ignoring: selected)
-            if !down.isEmpty {
-                return .failure(ControlError(
-                    .dependencyNotReady,
-                    "\(agent) depends on \(down.joined(separator: ", ")), which \(down.count == 1 ? "is" : "are") not running; start \(down.count == 1 ? "it" : "them") first or use --with-deps",
-                    details: down))
-            }
+        let waiting = chosen.filter { runtimes[$0]!.state.isSettledDown || runtimes[$0]!.state == .waiting }
+        if let refusal = refusalForDownDependencies(of: waiting, selected: Set(chosen), orElse: " or use --with-deps") {
+            return .failure(refusal)
         }
         var outcomes: [CommandOutcome] = []
         for agent in chosen {
@@ -151,15 +160,8 @@ extension HostSupervisor {
         _ agents: [String], now: TimeInterval, _ actions: inout [SupervisorAction]
     ) -> Result<[CommandOutcome], ControlError> {
         let notRunning = agents.filter { !runtimes[$0]!.state.hasProcess }
-        let selected = Set(agents)
-        for agent in notRunning {
-            let down = downDependencies(of: agent, ignoring: selected)
-            if !down.isEmpty {
-                return .failure(ControlError(
-                    .dependencyNotReady,
-                    "\(agent) depends on \(down.joined(separator: ", ")), which \(down.count == 1 ? "is" : "are") not running; start \(down.count == 1 ? "it" : "them") first",
-                    details: down))
-            }
+        if let refusal = refusalForDownDependencies(of: notRunning, selected: Set(agents), orElse: "") {
+            return .failure(refusal)
         }
         var outcomes: [CommandOutcome] = []
         for agent in agents {
