@@ -16,7 +16,7 @@ struct SupervisorCommand: ParsableCommand {
         version: SupervisorVersion.text,
         subcommands: [
             Check.self, Plan.self, Up.self, Status.self, Start.self, Stop.self, Restart.self, Logs.self,
-            Events.self, Down.self, Reload.self, Ping.self, Import.self, Discover.self,
+            Events.self, Down.self, Reload.self, Ping.self, Import.self, Discover.self, Export.self,
         ]
     )
 }

@@ -81,7 +81,8 @@ final class SupervisorHarness: @unchecked Sendable {
                 return String(line)
             }
             if let process, !process.isRunning {
-                throw HarnessError.supervisorExited(status: process.terminationStatus, log: logText())
+                let console = (try? String(contentsOf: consoleLog, encoding: .utf8)) ?? ""
+                throw HarnessError.supervisorExited(status: process.terminationStatus, log: logText() + "\nconsole:\n" + console)
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
@@ -139,30 +140,49 @@ enum HarnessError: Error, CustomStringConvertible {
     }
 }
 
-/// Free TCP ports on loopback, found by binding port 0.
+/// Free TCP ports on loopback for servers the tests start. They come from 10000-19999, below
+/// the kernel's ephemeral range (32768-60999): a port found free there cannot be taken, before
+/// the supervisor binds it, as the local port of some other test's outgoing connection. Ports
+/// are never handed out twice in one test process.
 enum PortAllocator {
+    private static let state = HandedOut()
+
+    private final class HandedOut: @unchecked Sendable {
+        let lock = NSLock()
+        var ports: Set<Int> = []
+    }
+
     static func free() throws -> Int {
+        for _ in 0..<2000 {
+            let port = Int.random(in: 10_000..<20_000)
+            // port + 1 is reserved too: control ports are followed by their event port.
+            let claimed = state.lock.withLock {
+                guard !state.ports.contains(port), !state.ports.contains(port + 1) else { return false }
+                state.ports.formUnion([port, port + 1])
+                return true
+            }
+            if claimed && canBind(port) { return port }
+        }
+        throw HarnessError.timeout(waitingFor: "a free port in 10000-19999", log: "")
+    }
+
+    /// `count` distinct free ports.
+    static func free(_ count: Int) throws -> [Int] {
+        try (0..<count).map { _ in try free() }
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound else { throw HarnessError.timeout(waitingFor: "a free port", log: "") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// `count` distinct free ports.
-    static func free(_ count: Int) throws -> [Int] {
-        var ports: Set<Int> = []
-        while ports.count < count { ports.insert(try free()) }
-        return Array(ports)
     }
 }
 

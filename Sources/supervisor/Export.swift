@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import SupervisorCore
+import SupervisorModel
+
+extension ExportFormat: ExpressibleByArgument {}
+
+extension SupervisorCommand {
+    /// `supervisor export compose|kubernetes|systemd [HOST] [-o DIR]`: the manifest as deployment
+    /// definitions. The work is `ManifestExport.render`; this loads the files and writes the result.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write Docker Compose, Kubernetes or systemd definitions from agents.yaml.",
+            discussion: """
+                Dependencies, health checks, restart policies, resource limits and the environment \
+                are carried over; what a format cannot express is written as a comment and printed \
+                on stderr. See docs/export.md.
+                Exit status: 0 when the files were written; 1 otherwise.
+                """)
+
+        @Argument(help: "compose, kubernetes or systemd.")
+        var format: ExportFormat
+
+        @Argument(help: "Export only this host's agents (default: every host).")
+        var host: String?
+
+        @Option(name: [.customShort("o"), .long], help: "Folder to write to (default: export/<format>).")
+        var output: String?
+
+        @Flag(help: "Overwrite files that already exist.")
+        var force = false
+
+        @OptionGroup var files: FileOptions
+
+        func run() throws {
+            let configuration = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts)
+            for issue in configuration.issues { printError(issue.description) }
+            guard let manifest = configuration.manifest, configuration.issues.errors.isEmpty else {
+                printError("nothing exported: fix the errors above (supervisor check)")
+                throw ExitCode(1)
+            }
+            let result: ExportResult
+            do {
+                result = try ManifestExport.render(
+                    manifest, hosts: configuration.hosts, format: format, host: host,
+                    baseDirectory: configuration.baseDirectory,
+                    portOffset: configuration.environment["PORT_OFFSET"] ?? "0")
+            } catch {
+                printError("error: \(error.message)")
+                throw ExitCode(1)
+            }
+            let folder = output ?? "export/\(format.rawValue)"
+            try write(result.files, to: folder)
+            for note in result.notes { printError("note: \(note)") }
+            printError("wrote \(result.files.count) file(s) for \(format.rawValue) to \(folder)")
+        }
+
+        private func write(_ files: [String: String], to folder: String) throws {
+            let existing = files.keys.sorted().map { folder + "/" + $0 }.filter { FileManager.default.fileExists(atPath: $0) }
+            if !force && !existing.isEmpty {
+                printError("\(existing[0]) exists\(existing.count > 1 ? " (and \(existing.count - 1) more)" : ""); nothing written (use --force to replace)")
+                throw ExitCode(1)
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                for (path, text) in files.sorted(by: { $0.key < $1.key }) {
+                    try text.write(toFile: folder + "/" + path, atomically: true, encoding: .utf8)
+                }
+            } catch {
+                printError("\(folder): error: cannot write: \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
