@@ -61,9 +61,19 @@ public struct AgentLauncher {
             close(output.write)
             close(errors.write)
         }
-        let result = Self.spawn(
+        var result = Self.spawn(
             path: path, arguments: spec.command, environment: environment, directory: directory,
             stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs)
+        // ETXTBSY: a script written just now may still be open for writing in a child another
+        // thread forked before that child's exec closed it. It clears in milliseconds.
+        var attempts = 1
+        while case .failure(let failure) = result, failure.errno == ETXTBSY, attempts < 20 {
+            usleep(5_000)
+            attempts += 1
+            result = Self.spawn(
+                path: path, arguments: spec.command, environment: environment, directory: directory,
+                stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs)
+        }
         switch result {
         case .success(let (pid, pidfd)):
             return .success(LaunchedProcess(pid: pid, pidfd: pidfd, stdout: output.read, stderr: errors.read))
