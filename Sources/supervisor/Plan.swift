@@ -28,7 +28,7 @@ func loadValidManifest(files: FileOptions, host: String) throws -> Manifest {
     try loadValidConfiguration(files: files, host: host).manifest!
 }
 
-func loadValidConfiguration(files: FileOptions, host: String) throws -> Configuration {
+func loadValidConfiguration(files: FileOptions, host: String, allowEmpty: Bool = false) throws -> Configuration {
     let configuration = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts)
     let errors = configuration.issues.errors
     for issue in configuration.issues { printError(issue.description) }
@@ -42,7 +42,7 @@ func loadValidConfiguration(files: FileOptions, host: String) throws -> Configur
         printError("unknown host '\(host)': \(files.hosts) lists \(names.joined(separator: ", ")).\(hint)")
         throw ExitCode(2)
     }
-    guard !manifest.agents(on: host).isEmpty else {
+    guard allowEmpty || !manifest.agents(on: host).isEmpty else {
         printError("host '\(host)' has no agents in \(files.manifest)")
         throw ExitCode(2)
     }

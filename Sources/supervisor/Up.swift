@@ -17,7 +17,10 @@ extension SupervisorCommand {
                 """)
 
         @Argument(help: "The host whose agents to run, as named in the hosts file.")
-        var host: String
+        var host: String?
+
+        @Flag(help: "Start every host of the hosts file whose address is loopback, each in the background.")
+        var all = false
 
         @OptionGroup var files: FileOptions
 
@@ -34,6 +37,17 @@ extension SupervisorCommand {
         var noCgroups = false
 
         func run() throws {
+            if all {
+                guard host == nil else {
+                    printError("give either a host or --all, not both")
+                    throw CLIExit.usage
+                }
+                return try startAllLocalHosts()
+            }
+            guard let host else {
+                printError("name the host to start (e.g. `supervisor up mainpc`), or use --all")
+                throw CLIExit.usage
+            }
             let configuration = try loadValidConfiguration(files: files, host: host)
             let endpoint = configuration.hosts[host]!
             if !endpoint.isLoopback && !insecureControl {
@@ -47,7 +61,7 @@ extension SupervisorCommand {
             let logRoot = logs ?? configuration.baseDirectory + "/logs"
             let runDirectory = configuration.baseDirectory + "/run"
             if detach {
-                try Detacher(host: endpoint, logRoot: logRoot, runDirectory: runDirectory, arguments: foregroundArguments(logRoot))
+                try Detacher(host: endpoint, logRoot: logRoot, runDirectory: runDirectory, arguments: foregroundArguments(host, logRoot))
                     .startInBackground()
                 return
             }
@@ -78,7 +92,25 @@ extension SupervisorCommand {
             if code != 0 { throw ExitCode(code) }
         }
 
-        private func foregroundArguments(_ logRoot: String) -> [String] {
+        /// `up --all`: each loopback host with agents, detached, one after another.
+        private func startAllLocalHosts() throws {
+            let hosts = HostTable.load(path: files.hosts).table.hosts.filter(\.isLoopback)
+            var started = 0
+            for target in hosts {
+                let configuration = try loadValidConfiguration(files: files, host: target.name, allowEmpty: true)
+                guard !(configuration.manifest?.agents(on: target.name).isEmpty ?? true) else { continue }
+                let logRoot = logs ?? configuration.baseDirectory + "/logs"
+                try Detacher(host: target, logRoot: logRoot, runDirectory: configuration.baseDirectory + "/run",
+                             arguments: foregroundArguments(target.name, logRoot)).startInBackground()
+                started += 1
+            }
+            if started == 0 {
+                printError("no host with a loopback address in \(files.hosts) has agents")
+                throw CLIExit.usage
+            }
+        }
+
+        private func foregroundArguments(_ host: String, _ logRoot: String) -> [String] {
             var arguments = ["up", host, "--manifest", files.manifest, "--hosts", files.hosts, "--logs", logRoot]
             if insecureControl { arguments.append("--insecure-control") }
             if noCgroups { arguments.append("--no-cgroups") }
