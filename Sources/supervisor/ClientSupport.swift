@@ -11,11 +11,16 @@ enum CLIExit {
 }
 
 /// What the client verbs share: reading `hosts` (and the manifest, to find an agent's host).
-struct ClientContext {
+final class ClientContext {
     let hosts: HostTable
-    let manifest: Manifest?
+    private let files: FileOptions
+
+    /// The manifest, read only when a verb needs it (to map agent names to hosts): `status`
+    /// of a whole host never pays for parsing it.
+    lazy var manifest: Manifest? = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts).manifest
 
     init(files: FileOptions) throws {
+        self.files = files
         unblockTerminationSignals()
         let (hosts, issues) = HostTable.load(path: files.hosts)
         guard issues.errors.isEmpty else {
@@ -23,9 +28,6 @@ struct ClientContext {
             throw CLIExit.usage
         }
         self.hosts = hosts
-        // The manifest is optional here: it only maps agent names to hosts.
-        let loaded = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts)
-        manifest = loaded.manifest
     }
 
     /// The named host, or an error listing the known ones.
