@@ -34,6 +34,17 @@ enum ProcessSampler {
         return result
     }
 
+    /// Resident memory of `pids` from /proc/<pid>/statm (cheap: for the memory watchdog).
+    static func residentBytes(_ pids: [Int32]) -> UInt64 {
+        var total: UInt64 = 0
+        for pid in pids {
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { continue }
+            let fields = text.split(separator: " ")
+            if fields.count > 1, let pages = UInt64(fields[1]) { total += pages * pageSize }
+        }
+        return total
+    }
+
     /// Sums the figures of `pids` (processes that vanished meanwhile are skipped).
     static func sample(_ pids: [Int32]) -> ProcessSample {
         var sample = ProcessSample()

@@ -80,13 +80,20 @@ extension Reactor {
 
     /// Samples every running agent from /proc (and its cgroup); the watchdog acts on memory.
     func sampleResources(now: TimeInterval) {
+        guard now >= nextFullSampleAt else {
+            checkWatchdog()
+            return
+        }
+        nextFullSampleAt = now + options.metricsInterval
         let running = model.order.filter { model.runtimes[$0]?.pid != nil }
         let ungrouped = Set(running.filter { cgroups[$0] == nil }.compactMap { model.runtimes[$0]?.pid })
         let groups = ProcessSampler.members(ofGroups: ungrouped)
+        sampledMembers = [:]
         for agent in running {
             guard let pid = model.runtimes[agent]?.pid, let spec = model.specs[agent] else { continue }
             let cgroup = cgroups[agent]
             let pids = cgroup.map { limiter?.processes($0) ?? [] } ?? groups[pid] ?? [pid]
+            sampledMembers[agent] = pids
             let sample = ProcessSampler.sample(pids)
             let times = cgroup.flatMap { limiter?.cpuTimes($0) }
             let cpuSeconds = times?.used ?? sample.cpuSeconds
@@ -102,12 +109,24 @@ extension Reactor {
             figures[agent] = ResourceFigures(
                 enforcement: kind, rss: sample.rss, cpu: share, threads: sample.threads, fds: sample.fds,
                 processes: sample.processes, throttled: times?.throttled, unenforced: unenforced)
-            if kind == .watchdog, let limit = spec.limits.memory, sample.rss > limit, model.runtimes[agent]?.state.hasProcess == true,
-               model.runtimes[agent]?.state != .stopping {
-                log.note("\(agent): memory \(Quantity.describe(bytes: sample.rss)) above its limit \(Quantity.describe(bytes: limit)); restarting it (watchdog)")
-                feed(.memoryLimitExceeded(agent: agent, rss: sample.rss, limit: limit))
-            }
+            enforceWatchdog(agent, rss: sample.rss)
         }
+    }
+
+    /// Between full samples, the watchdog reads only the resident memory of the processes the
+    /// last full sample found for each agent it guards (one small /proc file each).
+    private func checkWatchdog() {
+        for agent in model.order where enforcement(for: agent) == .watchdog && model.specs[agent]?.limits.memory != nil {
+            guard let pid = model.runtimes[agent]?.pid else { continue }
+            enforceWatchdog(agent, rss: ProcessSampler.residentBytes(sampledMembers[agent] ?? [pid]))
+        }
+    }
+
+    private func enforceWatchdog(_ agent: String, rss: UInt64) {
+        guard enforcement(for: agent) == .watchdog, let limit = model.specs[agent]?.limits.memory, rss > limit,
+              let state = model.runtimes[agent]?.state, state == .starting || state == .ready else { return }
+        log.note("\(agent): memory \(Quantity.describe(bytes: rss)) above its limit \(Quantity.describe(bytes: limit)); restarting it (watchdog)")
+        feed(.memoryLimitExceeded(agent: agent, rss: rss, limit: limit))
     }
 
     /// Kills and removes every cgroup of this supervisor (at exit).

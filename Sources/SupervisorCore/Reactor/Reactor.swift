@@ -28,6 +28,8 @@ public final class Reactor {
     var oomKillsAtOwnKill: [String: Int] = [:]
     var figures: [String: ResourceFigures] = [:]
     var cpuMarks: [String: (at: TimeInterval, seconds: Double)] = [:]
+    var sampledMembers: [String: [Int32]] = [:]
+    var nextFullSampleAt = MonotonicClock.now()
     var timers = TimerQueue()
     var pendingEvents: [SupervisorEvent] = []
     var finished = false
