@@ -8,10 +8,12 @@ struct SupervisorCommand: ParsableCommand {
         commandName: "supervisor",
         abstract: "Start, supervise and restart the agents of a multi-agent system.",
         discussion: """
-            Agents are described in agents.yaml; hosts and their control ports in hosts.
-            `supervisor check` validates both, `supervisor plan HOST` shows the start order,
-            `supervisor up HOST` runs that host's agents; `status`, `start`, `stop`, `restart`,
-            `logs`, `events`, `reload` and `down` talk to a running supervisor over ZeroMQ.
+            Agents are described in agents.yaml; hosts and their control ports in hosts. \
+            `check` validates both, `plan HOST` shows the start order, `up HOST` runs a host's \
+            agents; `status`, `start`, `stop`, `restart`, `logs`, `events`, `reload`, `down` and \
+            `ping` talk to a running supervisor over ZeroMQ; `discover` asks the service \
+            registry; `import` converts legacy configs; `export` writes compose, Kubernetes or \
+            systemd files.
             """,
         version: SupervisorVersion.text,
         subcommands: [

@@ -29,6 +29,12 @@ enum YAMLScalar {
             if !text.contains("\"") { return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\") + "\"" }
             return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
         }
+        return doubleQuoted(text)
+    }
+
+    /// Always double quotes, with `\`, `"` and control characters escaped: never read as a
+    /// number, boolean or comment. Export and import share it.
+    static func doubleQuoted(_ text: String) -> String {
         var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
