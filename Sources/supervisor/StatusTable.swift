@@ -20,8 +20,17 @@ struct StatusTable {
         for agent in status["agents"] as? [[String: Any]] ?? [] {
             let state = agent["state"] as? String ?? "?"
             var health = agent["health"] as? String ?? "-"
+            // Remote dependencies that are not ready, with why: `host unreachable`, `starting`, ...
+            var remoteProblems: [String: String] = [:]
+            for remote in agent["remote_dependencies"] as? [[String: Any]] ?? [] where remote["ready"] as? Bool != true {
+                if let name = remote["agent"] as? String { remoteProblems[name] = remote["detail"] as? String ?? "not ready" }
+            }
             if state == "waiting", let blockers = agent["blocked_by"] as? [String], !blockers.isEmpty {
-                health = "waiting for " + blockers.joined(separator: ", ")
+                health = "waiting for " + blockers.map { blocker in
+                    remoteProblems[blocker].map { $0.hasPrefix("host ") ? "\(blocker) (\($0))" : blocker } ?? blocker
+                }.joined(separator: ", ")
+            } else if !remoteProblems.isEmpty && state != "waiting" {
+                health += " (" + remoteProblems.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
             }
             if state == "failed", let reason = agent["failure_reason"] as? String { health = reason }
             if let errors = agent["errors_per_minute"] as? Int, errors > 0 { health += " (\(errors) errors/min)" }
@@ -35,7 +44,7 @@ struct StatusTable {
             var row = [
                 agent["name"] as? String ?? "?", agent["group"] as? String ?? "-", state,
                 (agent["pid"] as? Int).map(String.init) ?? "-", Self.duration(agent["uptime"] as? Double),
-                String(agent["restarts"] as? Int ?? 0), rss, cpu, limits, Self.clip(health, 40), Self.clip(lastExit, 60),
+                String(agent["restarts"] as? Int ?? 0), rss, cpu, limits, Self.clip(health, 64), Self.clip(lastExit, 60),
             ]
             if showHost { row.insert(host, at: 0) }
             rows.append(row)
@@ -50,6 +59,9 @@ struct StatusTable {
         footer.append("\(host): \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready (\(parts.joined(separator: ", "))), "
                       + "RSS \(Quantity.describe(bytes: UInt64(totalRSS))), CPU \(String(format: "%.0f%%", totalCPU * 100)); "
                       + "supervisor pid \(status["supervisor_pid"] as? Int ?? 0), up \(Self.duration(status["uptime"] as? Double))")
+        if let remote = status["remote_hosts"] as? [String: String], !remote.isEmpty {
+            footer.append("\(host): depends on " + remote.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
+        }
     }
 
     mutating func addUnreachable(_ host: HostTable.Host, message: String) {

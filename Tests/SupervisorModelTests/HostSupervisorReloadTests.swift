@@ -54,7 +54,7 @@ struct HostSupervisorReloadTests {
                  .agentFailed(let agent, _, _): agent
             case .setTimer(let key, _): key.agent
             case .announce(let change): change.agent
-            case .startupFinished, .exit: nil
+            case .startupFinished, .exit, .remoteDependencyChanged, .remoteHostChanged: nil
             }
         })
     }

@@ -20,14 +20,19 @@ struct LegacyImportDefectTests {
         #expect(result.manifest?["SpeechRelayService"]?.dependsOn == ["VisionProcessingAgent"])
     }
 
-    @Test("with the August mainpc file, the same dependency is a cross-host one, also left out")
+    @Test("with the August mainpc file, the same dependency is a cross-host one, kept as host/Name")
     func crossHostDependency() throws {
         let result = try LegacyFiles.importing([LegacyFiles.augustMainpc, LegacyFiles.augustPC2])
         let cross = result.findings.filter { $0.code == .crossHostDependency }
         try #require(cross.count == 1, "\(result.findings.map(\.description))")
-        #expect(cross[0].message.contains("host mainpc"))
+        #expect(cross[0].message.contains("kept as 'mainpc/StreamingTTSAgent'"))
         #expect(!result.findings.contains { $0.code == .unknownDependency })
-        #expect(result.text?.contains("# - StreamingTTSAgent  # on host mainpc") == true)
+        #expect(result.text?.contains("mainpc/StreamingTTSAgent") == true)
+        #expect(result.succeeded)
+        let relay = try #require(result.manifest?["SpeechRelayService"])
+        #expect(relay.dependsOn.contains("StreamingTTSAgent"))
+        #expect(relay.dependencyHosts["StreamingTTSAgent"] == "mainpc")
+        #expect(result.manifest.map { $0.remoteDependencies(of: relay).map(\.description) } == ["mainpc/StreamingTTSAgent"])
     }
 
     @Test("a name used on both hosts is renamed on the second host, and that host's dependencies follow")

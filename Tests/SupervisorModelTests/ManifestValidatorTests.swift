@@ -84,21 +84,54 @@ struct ManifestValidatorTests {
         #expect(issue.message.contains("did you mean 'Base'?"))
     }
 
-    @Test("a dependency on another host's agent is reported")
+    @Test("a dependency on another host's agent is allowed, as a plain name or host/name")
     func crossHostDependency() throws {
+        let yaml = """
+            defaults: {command: [/bin/a]}
+            agents:
+              Remote: {host: pc2}
+              Other: {host: pc2}
+              Local:
+                host: mainpc
+                depends_on: [Remote, pc2/Other]
+            """
+        let result = Support.load(yaml)
+        #expect(result.issues.isEmpty, "\(result.issues.map(\.description))")
+        let manifest = try #require(result.manifest)
+        let local = try #require(manifest["Local"])
+        #expect(local.dependsOn == ["Remote", "Other"])
+        #expect(manifest.remoteDependencies(of: local).map(\.description) == ["pc2/Remote", "pc2/Other"])
+        #expect(manifest.remoteAgentsNeeded(by: "mainpc")["pc2"]?.map(\.name) == ["Other", "Remote"])
+    }
+
+    @Test("host/name naming the wrong host is reported with the right form")
+    func dependencyHostMismatch() throws {
         let yaml = """
             defaults: {command: [/bin/a]}
             agents:
               Remote: {host: pc2}
               Local:
                 host: mainpc
-                depends_on: [Remote]
+                depends_on: [mainpc/Remote]
             """
-        let issue = try Support.load(yaml).issues.single(.crossHostDependency)
+        let issue = try Support.load(yaml).issues.single(.dependencyHostMismatch)
         #expect(issue.agent == "Local")
         #expect(issue.key == "depends_on.Remote")
         #expect(issue.line == 6)
-        #expect(issue.message.contains("pc2"))
+        #expect(issue.message.contains("write 'pc2/Remote'"))
+    }
+
+    @Test("a cycle through agents of two hosts is an error naming hosts and agents")
+    func crossHostCycle() throws {
+        let yaml = """
+            defaults: {command: [/bin/a]}
+            agents:
+              A: {host: mainpc, depends_on: [pc2/B]}
+              B: {host: pc2, depends_on: [mainpc/A]}
+            """
+        let issue = try Support.load(yaml).issues.single(.crossHostCycle)
+        #expect(issue.severity == .error)
+        #expect(issue.message.contains("mainpc/A -> pc2/B -> mainpc/A") || issue.message.contains("pc2/B -> mainpc/A -> pc2/B"))
     }
 
     @Test("a host missing from the hosts table is reported with a did-you-mean")

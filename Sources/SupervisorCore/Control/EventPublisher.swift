@@ -12,17 +12,25 @@ final class EventPublisher {
         case agentMetrics = "agent.metrics"
         case agentErrors = "agent.errors"
         case systemCommands = "system.commands"
+        /// Another host's supervisor became reachable or unreachable.
+        case remoteHost = "remote.host"
+        /// An agent of another host that local agents depend on became ready or not ready.
+        case remoteDependency = "remote.dependency"
     }
 
     let socket: ZMQSocket
     let endpoint: String
     let host: String
+    /// Names this run of the supervisor, so a subscriber notices a restart (sequence numbers
+    /// start again).
+    let instance: String
     private(set) var sequence: UInt64 = 0
 
-    init(address: String, port: Int, host: String) throws {
+    init(address: String, port: Int, host: String, instance: String) throws {
         let bracketed = address.contains(":") ? "[\(address)]" : address
         endpoint = "tcp://\(bracketed):\(port)"
         self.host = host
+        self.instance = instance
         socket = try ZMQSocket(.pub)
         try socket.setOption(ZMQ_SNDHWM, Int32(100_000))
         try socket.bind(endpoint)
@@ -35,6 +43,7 @@ final class EventPublisher {
         event["seq"] = sequence
         event["ts"] = Timestamp.now()
         event["host"] = host
+        event["instance"] = instance
         event["topic"] = topic.rawValue
         guard let data = try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]) else { return }
         socket.sendMessage([Array(topic.rawValue.utf8), Array(data)])

@@ -47,6 +47,8 @@ extension Reactor {
                     status.agents[index].resources = status.agents[index].pid == nil ? nil : figures[name]
                     status.agents[index].errorsPerMinute = legacyServices?.errorsPerMinute(name, now: now)
                 }
+                status.instance = instance
+                status.eventSeq = events?.sequence
                 return .encoded(status)
             case .failure(let error): return .failure(error, id: nil)
             }
@@ -92,6 +94,8 @@ extension Reactor {
             probes.launcher = launcher
             legacyServices?.registry?.manifest = manifest
             legacyServices?.registry?.hosts = configuration.hosts
+            hostTable = configuration.hosts
+            syncRemoteWatchers()
         }
         for action in actions { perform(action) }
         drainPendingEvents()

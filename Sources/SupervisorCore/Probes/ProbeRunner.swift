@@ -62,7 +62,7 @@ final class ProbeRunner {
             }
         case .tcp:
             let port = health.port ?? spec.port ?? 0
-            switch TCPConnectProbe.begin(address: health.address, port: port) {
+            switch TCPConnectProbe.begin(address: health.probeAddress, port: port) {
             case .connected: return .healthy
             case .refused(let reason): return .notReady(reason)
             case .pending(let fd):
@@ -168,7 +168,8 @@ final class ProbeRunner {
         // Reconnect fast while the agent has not bound yet, so its first answer is not delayed.
         try socket.setOption(ZMQ_RECONNECT_IVL, Int32(10))
         try socket.setOption(ZMQ_RECONNECT_IVL_MAX, Int32(100))
-        let host = health.address.contains(":") ? "[\(health.address)]" : health.address
+        let address = health.probeAddress
+        let host = address.contains(":") ? "[\(address)]" : address
         try socket.connect("tcp://\(host):\(health.port ?? 0)")
         return socket
     }

@@ -110,4 +110,8 @@ enum ReactorTag {
     case control
     case registry
     case errorBus
+    /// The event stream of another host's supervisor.
+    case remoteEvents(String)
+    /// Status replies from another host's supervisor.
+    case remoteReply(String)
 }

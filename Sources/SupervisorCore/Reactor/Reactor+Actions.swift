@@ -33,6 +33,10 @@ extension Reactor {
             events?.publish(.agentErrors, fields)
         case .healthChanged(let agent, let healthy, let detail):
             events?.publish(.agentHealth, ["agent": agent, "healthy": healthy, "detail": detail])
+        case .remoteDependencyChanged(let remote, let ready, let detail, let dependents):
+            reportRemoteDependency(remote, ready: ready, detail: detail, dependents: dependents)
+        case .remoteHostChanged(let host, let reachable, let waiting):
+            reportRemoteHost(host, reachable: reachable, waiting: waiting)
         case .startupFinished(let summary):
             progress.finish()
             for line in StartupReport.lines(for: summary) { log.note(line) }

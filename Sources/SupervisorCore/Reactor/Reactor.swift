@@ -30,6 +30,11 @@ public final class Reactor {
     var cpuMarks: [String: (at: TimeInterval, seconds: Double)] = [:]
     var sampledMembers: [String: [Int32]] = [:]
     var nextFullSampleAt = MonotonicClock.now()
+    var remoteWatchers: [RemoteHostWatcher] = []
+    /// The hosts file as last loaded (at start or reload).
+    var hostTable: HostTable?
+    /// Names this run of the supervisor in events and status replies.
+    let instance = "\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
     var timers = TimerQueue()
     var pendingEvents: [SupervisorEvent] = []
     var finished = false
@@ -43,6 +48,7 @@ public final class Reactor {
 
     public init(options: SupervisorOptions) throws {
         self.options = options
+        hostTable = options.hosts
         model = HostSupervisor(manifest: options.manifest, host: options.host)
         launcher = AgentLauncher(baseDirectory: options.baseDirectory, inheritedEnvironment: options.environment)
         if let hosts = options.hosts {
@@ -63,7 +69,8 @@ public final class Reactor {
         if let endpoint = options.control {
             do {
                 control = try ControlServer(address: endpoint.address, port: endpoint.controlPort)
-                events = try EventPublisher(address: endpoint.address, port: endpoint.controlPort + 1, host: options.host)
+                events = try EventPublisher(
+                    address: endpoint.address, port: endpoint.controlPort + 1, host: options.host, instance: instance)
             } catch {
                 throw ReactorError.controlUnavailable(
                     "cannot serve control on tcp://\(endpoint.address):\(endpoint.controlPort) and events on port \(endpoint.controlPort + 1): \(error)")
@@ -104,6 +111,7 @@ public final class Reactor {
         if let endpoint = legacyServices?.registryEndpoint { log.note("service registry on \(endpoint)") }
         if let endpoint = legacyServices?.errorEndpoint { log.note("error bus collector on \(endpoint)") }
         setUpLimits()
+        syncRemoteWatchers()
         log.note("supervisor \(SupervisorVersion.text) starting \(model.order.count) agents of host \(options.host); logs in \(options.logDirectory)")
         feed(.startAll)
         while !finished {
@@ -118,6 +126,7 @@ public final class Reactor {
         control?.closeGracefully()
         events?.closeGracefully()
         legacyServices?.close()
+        for watcher in remoteWatchers { watcher.close() }
         return 0
     }
 
@@ -148,6 +157,9 @@ public final class Reactor {
             nextMetricsAt = now + options.metricsInterval
         }
         while let key = timers.popDue(now: now) { feed(.timerFired(key)) }
+        for watcher in remoteWatchers where now >= watcher.nextDeadline {
+            for news in watcher.tick(now: now) { feed(news) }
+        }
         for result in probes.expire(now: now) {
             feed(.probed(agent: result.agent, generation: result.generation, outcome: result.outcome))
         }
@@ -161,9 +173,11 @@ public final class Reactor {
         tagged += probes.pollItems().map { ($0.item, .probe($0.agent)) }
         if let control { tagged.append((control.pollItem, .control)) }
         tagged += legacyServices?.pollItems ?? []
+        for watcher in remoteWatchers { tagged += watcher.pollItems }
         var items = tagged.map(\.item)
         let metricsDeadline = events == nil ? nil : nextMetricsAt
-        let deadline = [timers.nextDeadline(), probes.nextDeadline, metricsDeadline, nextSampleAt].compactMap { $0 }.min()
+        let deadline = ([timers.nextDeadline(), probes.nextDeadline, metricsDeadline, nextSampleAt].compactMap { $0 }
+            + remoteWatchers.map(\.nextDeadline)).min()
         var timeout = -1
         if let deadline {
             // Round up so that a timer is never polled for before it is due (no busy loop).
@@ -180,6 +194,11 @@ public final class Reactor {
             case .control: serveControlRequests()
             case .registry: legacyServices?.serveRegistry { self.model.runtimes[$0]?.state.rawValue }
             case .errorBus: receiveErrorReports()
+            case .remoteEvents(let host):
+                for news in remoteWatchers.first(where: { $0.host.name == host })?.receiveEvents() ?? [] { feed(news) }
+            case .remoteReply(let host):
+                let now = MonotonicClock.now()
+                for news in remoteWatchers.first(where: { $0.host.name == host })?.receiveReplies(now: now) ?? [] { feed(news) }
             case .probe(let agent):
                 if let result = probes.complete(agent) {
                     feed(.probed(agent: result.agent, generation: result.generation, outcome: result.outcome))

@@ -26,6 +26,10 @@ public struct SupervisorOptions: Sendable {
     public var metricsInterval: TimeInterval = 5
     /// How often the memory watchdog samples agents (when cgroups are not used).
     public var watchdogInterval: TimeInterval = 1
+    /// How often the supervisors of hosts with remote dependencies are asked for status.
+    public var remotePollInterval: TimeInterval = 1
+    /// No status reply for this long makes a remote host unreachable.
+    public var remoteTimeout: TimeInterval = 3
     /// Enforce limits with cgroups where possible; false forces the watchdog.
     public var useCgroups = true
     /// Names this supervisor's cgroup subtree (`supervisor/<host>.<tag>`); derived from the

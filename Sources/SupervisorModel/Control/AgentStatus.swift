@@ -29,6 +29,8 @@ public struct AgentStatus: Equatable, Sendable, Codable {
     public var resources: ResourceFigures?
     /// Errors the agent reported on the error bus in the last minute (where this host collects it).
     public var errorsPerMinute: Int?
+    /// Its dependencies on agents of other hosts, as this host's supervisor sees them.
+    public var remoteDependencies: [RemoteDependencyStatus]?
 
     enum CodingKeys: String, CodingKey {
         case name, host, group, state, pid, uptime, restarts, health, required, port, resources
@@ -39,7 +41,17 @@ public struct AgentStatus: Equatable, Sendable, Codable {
         case healthPort = "health_port"
         case restartIn = "restart_in"
         case errorsPerMinute = "errors_per_minute"
+        case remoteDependencies = "remote_dependencies"
     }
+}
+
+/// One dependency on another host's agent, for status.
+public struct RemoteDependencyStatus: Equatable, Sendable, Codable {
+    /// `host/name`.
+    public var agent: String
+    public var ready: Bool
+    /// `ready`, `starting`, `host unreachable`, `host not heard from yet`, ...
+    public var detail: String
 }
 
 /// How the last process ended, for status.
@@ -65,10 +77,18 @@ public struct HostStatus: Equatable, Sendable, Codable {
     public var agents: [AgentStatus]
     /// Agent count per state, plus `total`.
     public var totals: [String: Int]
+    /// Each other host this one depends on: `reachable`, `unreachable` or `unknown`.
+    public var remoteHosts: [String: RemoteHostState]?
+    /// Identifies this run of the supervisor (changes when it restarts), and the sequence number
+    /// of its last event: with them a peer tells whether an event is newer than this reply.
+    public var instance: String?
+    public var eventSeq: UInt64?
 
     enum CodingKeys: String, CodingKey {
-        case host, phase, uptime, agents, totals
+        case host, phase, uptime, agents, totals, instance
         case supervisorPid = "supervisor_pid"
+        case remoteHosts = "remote_hosts"
+        case eventSeq = "event_seq"
     }
 }
 
@@ -95,7 +115,10 @@ extension HostSupervisor {
                                        text: exit.description, ago: now - exit.at)
                 },
                 failureReason: runtime.failureReason, required: spec.required, port: spec.port,
-                healthPort: spec.health.port, restartIn: runtime.state == .backoff ? runtime.restartDueAt.map { max(0, $0 - now) } : nil)
+                healthPort: spec.health.port, restartIn: runtime.state == .backoff ? runtime.restartDueAt.map { max(0, $0 - now) } : nil,
+                remoteDependencies: remoteDependencies[name].map { remotes in
+                    remotes.map { RemoteDependencyStatus(agent: $0.description, ready: isReady($0), detail: remoteDescription($0)) }
+                })
         }
         var totals: [String: Int] = ["total": order.count]
         for name in order { totals[runtimes[name]!.state.rawValue, default: 0] += 1 }
@@ -107,7 +130,8 @@ extension HostSupervisor {
         case .shuttingDown: phaseName = "shutting_down"
         }
         return HostStatus(host: host, phase: phaseName, supervisorPid: supervisorPid,
-                          uptime: startupBegan.map { now - $0 } ?? 0, agents: agents, totals: totals)
+                          uptime: startupBegan.map { now - $0 } ?? 0, agents: agents, totals: totals,
+                          remoteHosts: remoteHosts.isEmpty ? nil : remoteHosts)
     }
 
     private func healthText(_ spec: AgentSpec, _ runtime: AgentRuntime) -> String {

@@ -6,10 +6,16 @@ public struct StartPlan: Sendable {
     public let host: String
     public let graph: DependencyGraph
     public let expectedReady: [String: TimeInterval]
+    /// Agents of other hosts that agents of this host wait for.
+    public let remoteDependencies: [(agent: String, remote: [RemoteAgent])]
 
     public init(manifest: Manifest, host: String) {
         self.host = host
         graph = DependencyGraph(manifest: manifest, host: host)
+        remoteDependencies = manifest.agents(on: host).compactMap { agent in
+            let remote = manifest.remoteDependencies(of: agent)
+            return remote.isEmpty ? nil : (agent.name, remote)
+        }
         expectedReady = Dictionary(uniqueKeysWithValues: manifest.agents(on: host).map { ($0.name, $0.expectedReady) })
     }
 
@@ -32,6 +38,10 @@ public struct StartPlan: Sendable {
         }
         for cycle in graph.cycles {
             lines.append("cycle (starts together): " + cycle.joined(separator: " -> "))
+        }
+        for (agent, remote) in remoteDependencies {
+            lines.append("\(agent) also waits for " + remote.map(\.description).joined(separator: ", ")
+                         + " (another host; not counted in the prediction)")
         }
         let path = criticalPath
         lines.append("critical path (\(path.agents.count) steps): " + path.agents.joined(separator: " -> "))

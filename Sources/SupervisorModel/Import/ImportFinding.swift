@@ -29,7 +29,7 @@ public struct ImportFinding: Error, Equatable, Sendable, CustomStringConvertible
         case renamedAgent = "import.renamed_agent"
         /// A dependency on a name that no imported file defines.
         case unknownDependency = "import.unknown_dependency"
-        /// A dependency on an agent of another host (not supported by the manifest yet).
+        /// A dependency on an agent of another host, kept as `host/Name`.
         case crossHostDependency = "import.cross_host_dependency"
         /// A dependency cycle (kept; its members start together).
         case dependencyCycle = "import.dependency_cycle"

@@ -123,11 +123,12 @@ struct LegacyImporter {
                 if let target = agentIndex[agent.host]?[dependency.name] {
                     let name = result.agents[target].name
                     if !kept.contains(name) { kept.append(name) }
-                } else if let otherHost = agentIndex.keys.sorted().first(where: { agentIndex[$0]?[dependency.name] != nil }) {
+                } else if let otherHost = agentIndex.keys.sorted().first(where: { agentIndex[$0]?[dependency.name] != nil }),
+                          let target = agentIndex[otherHost]?[dependency.name] {
+                    let name = "\(otherHost)/\(result.agents[target].name)"
                     warn(.crossHostDependency, file, dependency.line, agent.legacyName,
-                         "depends on '\(dependency.name)', an agent of host \(otherHost); dependencies across hosts are not supported yet, so it is left out of depends_on (start \(otherHost) first)")
-                    result.agents[index].leftOut.append(.init(
-                        name: dependency.name, reason: "on host \(otherHost): cross-host dependencies are not supported yet"))
+                         "depends on '\(dependency.name)', an agent of host \(otherHost); kept as '\(name)': \(agent.host)'s supervisor waits for it through \(otherHost)'s supervisor")
+                    if !kept.contains(name) { kept.append(name) }
                 } else {
                     var message = "depends on '\(dependency.name)', which no imported file defines; left out of depends_on"
                     let names = agentIndex[agent.host].map { Array($0.keys).sorted() } ?? []

@@ -17,8 +17,10 @@ public struct AgentSpec: Equatable, Sendable {
     /// The agent's main port, if it has one (checked for clashes, injected as AGENT_PORT).
     public var port: Int?
     public var health: HealthCheckSpec
-    /// Names of agents that must be ready before this one starts.
+    /// Names of agents that must be ready before this one starts, on this host or another.
     public var dependsOn: [String]
+    /// Dependencies written as `host/Name`: name -> the host written (checked by the validator).
+    public var dependencyHosts: [String: String]
     /// A required agent that fails is called out in the start-up summary.
     public var required: Bool
     public var restart: RestartSpec
@@ -43,6 +45,7 @@ public struct AgentSpec: Equatable, Sendable {
         self.port = nil
         self.health = HealthCheckSpec()
         self.dependsOn = []
+        self.dependencyHosts = [:]
         self.required = false
         self.restart = RestartSpec()
         self.stop = StopSpec()
@@ -78,8 +81,12 @@ public struct HealthCheckSpec: Equatable, Sendable {
     public var kind: Kind = .none
     /// Port to probe (zmq, tcp).
     public var port: Int?
-    /// Address to probe; agents run beside their supervisor, so loopback by default.
-    public var address: String = "127.0.0.1"
+    /// Address to probe, when set in the manifest. Unset: the address of the agent's host in
+    /// `hosts` when it gets the legacy environment (it binds BIND_ADDRESS there), else loopback.
+    public var address: String?
+
+    /// Where the probe connects.
+    public var probeAddress: String { address ?? "127.0.0.1" }
     /// argv for `exec` checks.
     public var command: [String] = []
     /// zmq replies whose `status` means healthy (compared case-insensitively).

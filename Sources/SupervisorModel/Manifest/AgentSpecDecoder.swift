@@ -53,9 +53,17 @@ struct AgentSpecDecoder {
             case "health": applyHealth(value, onto: &spec.health, here, reader: &reader)
             case "depends_on":
                 if let v = reader.strings(value, here) {
-                    spec.dependsOn = v
+                    // `pc2/MemoryOrchestratorService` names the host too; agent names are unique
+                    // across hosts, so the name alone identifies the agent.
+                    let split = v.map { entry -> (host: String?, name: String) in
+                        guard let slash = entry.firstIndex(of: "/") else { return (nil, entry) }
+                        return (String(entry[..<slash]), String(entry[entry.index(after: slash)...]))
+                    }
+                    spec.dependsOn = split.map(\.name)
+                    spec.dependencyHosts = Dictionary(split.compactMap { entry in entry.host.map { (entry.name, $0) } },
+                                                      uniquingKeysWith: { first, _ in first })
                     if case .sequence(let items) = value {
-                        for (name, item) in zip(v, items) { positions["depends_on." + name] = item.mark?.line }
+                        for (entry, item) in zip(split, items) { positions["depends_on." + entry.name] = item.mark?.line }
                     }
                 }
             case "required": if let v = reader.bool(value, here) { spec.required = v }

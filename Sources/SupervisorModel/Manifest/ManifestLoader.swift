@@ -79,6 +79,14 @@ public enum ManifestLoader {
             requireEssentials(spec, at: node, reader: &reader)
             agents.append(spec)
         }
+        if let hosts {
+            // A legacy agent binds BIND_ADDRESS, its host's address: probe it there.
+            for index in agents.indices where agents[index].health.address == nil && agents[index].legacyEnvironment {
+                if let address = hosts[agents[index].host]?.address, address != "0.0.0.0", address != "::" {
+                    agents[index].health.address = address
+                }
+            }
+        }
         var manifest = Manifest(file: file, agents: agents, positions: positions)
         manifest.registry = services["registry"]
         manifest.errorBus = services["error_bus"]

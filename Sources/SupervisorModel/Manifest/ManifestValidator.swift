@@ -48,21 +48,24 @@ struct ManifestValidator {
         }
     }
 
+    /// Every dependency names an agent of the manifest, on any host; `host/Name` must name the
+    /// host that agent runs on.
     private func checkDependencies(_ issues: inout [ManifestIssue]) {
         let hostOf = Dictionary(manifest.agents.map { ($0.name, $0.host) }, uniquingKeysWith: { first, _ in first })
         let names = manifest.agents.map(\.name)
         for agent in manifest.agents {
             for dep in agent.dependsOn {
                 let key = "depends_on." + dep
+                let written = agent.dependencyHosts[dep].map { "\($0)/\(dep)" } ?? dep
                 guard let depHost = hostOf[dep] else {
-                    var message = "depends on '\(dep)', which is not an agent in this manifest"
+                    var message = "depends on '\(written)', which is not an agent in this manifest"
                     if let suggestion = Spelling.closest(to: dep, among: names) { message += "; did you mean '\(suggestion)'?" }
                     issues.append(issue(.unknownDependency, agent.name, key: key, message))
                     continue
                 }
-                if depHost != agent.host {
-                    issues.append(issue(.crossHostDependency, agent.name, key: key,
-                        "depends on '\(dep)' of host '\(depHost)'; dependencies across hosts are not supported yet"))
+                if let stated = agent.dependencyHosts[dep], stated != depHost {
+                    issues.append(issue(.dependencyHostMismatch, agent.name, key: key,
+                        "depends on '\(written)', but '\(dep)' runs on host '\(depHost)'; write '\(depHost)/\(dep)'"))
                 }
             }
         }
@@ -135,6 +138,8 @@ struct ManifestValidator {
         }
     }
 
+    /// A cycle within one host starts together (a warning); a cycle through agents of several
+    /// hosts could never start, since no supervisor can start its members together.
     private func checkCycles(_ issues: inout [ManifestIssue]) {
         for host in manifest.hostNames {
             let graph = DependencyGraph(manifest: manifest, host: host)
@@ -144,6 +149,13 @@ struct ManifestValidator {
                 issues.append(issue(.dependencyCycle, cycle[0], key: "depends_on",
                     "dependency cycle \(path)\(consequence)", severity: strict ? .error : .warning))
             }
+        }
+        let whole = DependencyGraph(agents: manifest.agents.map { ($0.name, $0.dependsOn) })
+        let hostOf = Dictionary(manifest.agents.map { ($0.name, $0.host) }, uniquingKeysWith: { first, _ in first })
+        for cycle in whole.cycles where Set(cycle.compactMap { hostOf[$0] }).count > 1 {
+            let path = cycle.map { "\(hostOf[$0] ?? "?")/\($0)" }.joined(separator: " -> ")
+            issues.append(issue(.crossHostCycle, cycle[0], key: "depends_on",
+                "dependency cycle across hosts \(path); members on different hosts cannot start together, so none would start"))
         }
     }
 }

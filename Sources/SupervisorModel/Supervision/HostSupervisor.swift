@@ -35,6 +35,12 @@ public struct HostSupervisor: Sendable {
     var exitAnnounced = false
     /// Agents removed by a reload whose process has not exited yet.
     public internal(set) var retiring: Set<String> = []
+    /// Dependencies of each local agent on agents of other hosts.
+    public internal(set) var remoteDependencies: [String: [RemoteAgent]] = [:]
+    /// The last state other hosts' supervisors reported for the remote agents depended on.
+    public internal(set) var remoteStates: [RemoteAgent: AgentState] = [:]
+    /// Whether each host with a remote dependency answers.
+    public internal(set) var remoteHosts: [String: RemoteHostState] = [:]
 
     /// The supervisor of `host`'s agents in `manifest`.
     public init(manifest: Manifest, host: String) {
@@ -44,6 +50,7 @@ public struct HostSupervisor: Sendable {
         specs = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, $0) })
         graph = DependencyGraph(manifest: manifest, host: host)
         runtimes = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, AgentRuntime(restart: $0.restart)) })
+        learnRemoteDependencies(from: manifest)
     }
 
     /// Applies one event at time `now` and returns what must be done.
@@ -73,6 +80,10 @@ public struct HostSupervisor: Sendable {
             onTimer(key, now: now, &actions)
         case .shutdown:
             onShutdown(now: now, &actions)
+        case .remoteAgentChanged(let remote, let state):
+            onRemoteAgentChanged(remote, state: state, now: now, &actions)
+        case .remoteHostChanged(let remoteHost, let reachable):
+            onRemoteHostChanged(remoteHost, reachable: reachable, now: now, &actions)
         }
         if phase == .shuttingDown {
             continueShutdown(now: now, &actions)
@@ -82,9 +93,11 @@ public struct HostSupervisor: Sendable {
         return actions
     }
 
-    /// The dependencies of `agent` (outside its own cycle) that are not ready.
+    /// The dependencies of `agent` (outside its own cycle) that are not ready; those of other
+    /// hosts written `host/name`.
     public func blockers(of agent: String) -> [String] {
         externalDependencies(of: agent).filter { runtimes[$0]?.state != .ready }
+            + remoteBlockers(of: agent).map(\.description)
     }
 
     /// Dependencies of the agent's start step: for a cycle, the union of its members' outside

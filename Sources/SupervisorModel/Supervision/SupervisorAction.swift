@@ -17,6 +17,13 @@ public enum SupervisorAction: Equatable, Sendable {
     case agentFailed(agent: String, summary: String, givingUp: Bool)
     /// A health check result changed the agent's health (healthy again, or first failure).
     case healthChanged(agent: String, healthy: Bool, detail: String)
+    /// A remote dependency became ready or stopped being ready (its agent changed state or its
+    /// host became unreachable). Local agents keep running; `dependents` are the local agents
+    /// that depend on it. For logs and events.
+    case remoteDependencyChanged(RemoteAgent, ready: Bool, detail: String, dependents: [String])
+    /// Another host's supervisor started or stopped answering; `waiting` are the local agents
+    /// still waiting for one of its agents.
+    case remoteHostChanged(host: String, reachable: Bool, waiting: [String])
     /// Start-up has ended (every agent ready, or failed, or blocked by a failure).
     case startupFinished(StartupSummary)
     /// Shutdown is complete: every process is reaped.

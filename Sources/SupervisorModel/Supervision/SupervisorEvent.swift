@@ -22,6 +22,11 @@ public enum SupervisorEvent: Equatable, Sendable {
     /// SIGINT/SIGTERM: stop everything in reverse dependency order, then exit. A second one
     /// kills every remaining process at once.
     case shutdown
+    /// Another host's supervisor reported the state of an agent this host depends on (from its
+    /// event stream, or a status reply that reconciles it).
+    case remoteAgentChanged(RemoteAgent, state: AgentState)
+    /// Another host's supervisor started or stopped answering.
+    case remoteHostChanged(host: String, reachable: Bool)
 }
 
 /// Names one timer. Setting a timer with the same key replaces the previous one.

@@ -1,0 +1,61 @@
+import Foundation
+import SupervisorModel
+
+extension Reactor {
+    /// Makes one watcher per other host that local agents depend on (at start, and after a
+    /// reload changed the remote dependencies or the hosts file).
+    func syncRemoteWatchers() {
+        let needed = Dictionary(grouping: model.remoteAgentsNeeded, by: \.host)
+        var kept: [RemoteHostWatcher] = []
+        for watcher in remoteWatchers {
+            if let agents = needed[watcher.host.name], agents == watcher.agents, hostTable?[watcher.host.name] == watcher.host {
+                kept.append(watcher)
+            } else {
+                watcher.close()
+            }
+        }
+        remoteWatchers = kept
+        let now = MonotonicClock.now()
+        for (name, agents) in needed.sorted(by: { $0.key < $1.key }) where !kept.contains(where: { $0.host.name == name }) {
+            guard let host = hostTable?[name] else {
+                log.note("cannot follow \(agents.map(\.description).joined(separator: ", ")): host \(name) is not in the hosts file")
+                continue
+            }
+            do {
+                let watcher = try RemoteHostWatcher(
+                    host: host, agents: agents, pollInterval: options.remotePollInterval, timeout: options.remoteTimeout, now: now)
+                remoteWatchers.append(watcher)
+                log.note("following \(agents.map(\.description).joined(separator: ", ")) through the supervisor of \(name) at \(watcher.controlEndpoint)")
+            } catch {
+                log.note("cannot follow host \(name): \(error)")
+            }
+        }
+    }
+
+    func reportRemoteDependency(_ remote: RemoteAgent, ready: Bool, detail: String, dependents: [String]) {
+        var line = "\(remote) is \(ready ? "ready" : "not ready (\(detail))")"
+        if !ready && !dependents.isEmpty {
+            line += "; \(dependents.joined(separator: ", ")) keep\(dependents.count == 1 ? "s" : "") running"
+        }
+        log.note(line)
+        events?.publish(.remoteDependency, [
+            "agent": remote.description, "ready": ready, "detail": detail, "dependents": dependents,
+        ])
+    }
+
+    func reportRemoteHost(_ host: String, reachable: Bool, waiting: [String]) {
+        let endpoint = remoteWatchers.first { $0.host.name == host }?.controlEndpoint ?? host
+        if reachable {
+            log.note("host \(host) is reachable (\(endpoint))")
+        } else {
+            var line = "host \(host) is unreachable: no status reply from \(endpoint) within \(Self.seconds(options.remoteTimeout))"
+            if !waiting.isEmpty { line += "; still waiting: \(waiting.joined(separator: ", "))" }
+            log.note(line)
+        }
+        events?.publish(.remoteHost, ["remote": host, "reachable": reachable, "waiting": waiting])
+    }
+
+    private static func seconds(_ value: TimeInterval) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+    }
+}

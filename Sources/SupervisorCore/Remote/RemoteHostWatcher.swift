@@ -1,0 +1,180 @@
+import CZeroMQ
+import Foundation
+import SupervisorModel
+
+/// Follows the agents of another host that local agents depend on, through that host's
+/// supervisor: a SUB socket on its event stream for prompt news, and a `status` request every
+/// `pollInterval` that reconciles (a missed event, either side restarting) and doubles as the
+/// heartbeat. No reply within `timeout` makes the host unreachable.
+///
+/// Beliefs are ordered by the remote supervisor's own sequence numbers: an event is applied only
+/// if newer than what is known about that agent, and a status reply carries the sequence number
+/// of the last event published before it, so neither can overwrite newer news with older. A new
+/// `instance` (the remote supervisor restarted) resets the numbering.
+///
+/// Owned by the reactor thread, which polls `pollItems` and calls `tick` on time.
+final class RemoteHostWatcher {
+    let host: HostTable.Host
+    let agents: [RemoteAgent]
+    let pollInterval: TimeInterval
+    let timeout: TimeInterval
+    private let subscriber: ZMQSocket
+    private var requester: ZMQSocket?
+    private var outstanding: (id: String, sentAt: TimeInterval)?
+    private(set) var nextPollAt: TimeInterval
+    /// nil until the first answer or timeout.
+    private(set) var reachable: Bool?
+    private var instance: String?
+    /// Per remote agent: the remote sequence number of the news last applied.
+    private var knownSeq: [String: UInt64] = [:]
+    private var requestCounter = 0
+
+    init(host: HostTable.Host, agents: [RemoteAgent],
+         pollInterval: TimeInterval, timeout: TimeInterval, now: TimeInterval) throws {
+        self.host = host
+        self.agents = agents
+        self.pollInterval = pollInterval
+        self.timeout = timeout
+        nextPollAt = now
+        subscriber = try ZMQSocket(.sub)
+        try Self.keepAlive(subscriber)
+        try subscriber.setOption(ZMQ_SUBSCRIBE, bytes: Array(EventPublisher.Topic.agentState.rawValue.utf8))
+        try subscriber.connect(Self.endpoint(host, port: host.controlPort + 1))
+    }
+
+    var controlEndpoint: String { Self.endpoint(host, port: host.controlPort) }
+
+    /// The sockets to poll, tagged for `receive`.
+    var pollItems: [(item: zmq_pollitem_t, tag: ReactorTag)] {
+        var items = [(zmq_pollitem_t(socket: subscriber.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0),
+                      ReactorTag.remoteEvents(host.name))]
+        if let requester {
+            items.append((zmq_pollitem_t(socket: requester.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0),
+                          .remoteReply(host.name)))
+        }
+        return items
+    }
+
+    /// When `tick` must run next.
+    var nextDeadline: TimeInterval {
+        outstanding.map { min($0.sentAt + timeout, nextPollAt) } ?? nextPollAt
+    }
+
+    /// Sends the next status request when due, and declares the host unreachable when the last
+    /// one went unanswered for `timeout`.
+    func tick(now: TimeInterval) -> [SupervisorEvent] {
+        var news: [SupervisorEvent] = []
+        if let pending = outstanding, now >= pending.sentAt + timeout {
+            outstanding = nil
+            // A fresh socket drops whatever the old one still queued for a dead connection.
+            requester?.close()
+            requester = nil
+            if reachable != false {
+                reachable = false
+                news.append(.remoteHostChanged(host: host.name, reachable: false))
+            }
+        }
+        if outstanding == nil && now >= nextPollAt {
+            sendStatusRequest(now: now)
+            nextPollAt = now + pollInterval
+        }
+        return news
+    }
+
+    /// Reads what arrived on the event stream.
+    func receiveEvents() -> [SupervisorEvent] {
+        var news: [SupervisorEvent] = []
+        while let frames = try? subscriber.receiveMessage(dontWait: true) {
+            guard frames.count == 2,
+                  let event = (try? JSONSerialization.jsonObject(with: Data(frames[1]))) as? [String: Any],
+                  let name = event["agent"] as? String, let to = (event["to"] as? String).flatMap(AgentState.init),
+                  let seq = (event["seq"] as? NSNumber)?.uint64Value else { continue }
+            if let eventInstance = event["instance"] as? String, eventInstance != instance {
+                // The remote supervisor restarted (or this is the first news): ask at once.
+                adopt(instance: eventInstance)
+                nextPollAt = 0
+            }
+            news += apply(name, state: to, seq: seq)
+        }
+        return news
+    }
+
+    /// Reads status replies.
+    func receiveReplies(now: TimeInterval) -> [SupervisorEvent] {
+        var news: [SupervisorEvent] = []
+        while let requester, let frames = try? requester.receiveMessage(dontWait: true) {
+            guard let body = frames.last,
+                  let reply = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
+                  let id = reply["id"] as? String, id == outstanding?.id else { continue }
+            outstanding = nil
+            if reply["ok"] as? Bool == true, let data = reply["data"] as? [String: Any] {
+                if let replyInstance = data["instance"] as? String, replyInstance != instance { adopt(instance: replyInstance) }
+                let seq = (data["event_seq"] as? NSNumber)?.uint64Value ?? 0
+                for agent in data["agents"] as? [[String: Any]] ?? [] {
+                    guard let name = agent["name"] as? String, let state = (agent["state"] as? String).flatMap(AgentState.init) else { continue }
+                    news += apply(name, state: state, seq: seq)
+                }
+            }
+            // The host counts as back only after its answer is applied, so a belief from before
+            // the silence never starts an agent.
+            if reachable != true {
+                reachable = true
+                news.append(.remoteHostChanged(host: host.name, reachable: true))
+            }
+        }
+        return news
+    }
+
+    func close() {
+        subscriber.close()
+        requester?.close()
+    }
+
+    private func apply(_ name: String, state: AgentState, seq: UInt64) -> [SupervisorEvent] {
+        guard let remote = agents.first(where: { $0.name == name }) else { return [] }
+        if let known = knownSeq[name], known > seq { return [] }
+        knownSeq[name] = seq
+        return [.remoteAgentChanged(remote, state: state)]
+    }
+
+    private func adopt(instance newInstance: String) {
+        instance = newInstance
+        knownSeq = [:]
+    }
+
+    private func sendStatusRequest(now: TimeInterval) {
+        do {
+            if requester == nil {
+                let socket = try ZMQSocket(.dealer)
+                try Self.keepAlive(socket)
+                try socket.connect(controlEndpoint)
+                requester = socket
+            }
+            requestCounter += 1
+            let id = "watch-\(host.name)-\(requestCounter)"
+            let request: [String: Any] = [
+                "v": ControlRequest.version, "cmd": "status", "id": id, "args": ["agents": agents.map(\.name)],
+            ]
+            let body = try JSONSerialization.data(withJSONObject: request)
+            // Not sent (queue full while the connection is down) is answered by the timeout too.
+            _ = requester?.sendMessage([Array(body)])
+            outstanding = (id, now)
+        } catch {
+            outstanding = (id: "failed", sentAt: now)
+        }
+    }
+
+    /// ZeroMQ heartbeats close a connection whose peer went silent, so it reconnects promptly
+    /// once the network is back instead of waiting for TCP to give up.
+    private static func keepAlive(_ socket: ZMQSocket) throws {
+        try socket.setOption(ZMQ_HEARTBEAT_IVL, Int32(1000))
+        try socket.setOption(ZMQ_HEARTBEAT_TIMEOUT, Int32(3000))
+        try socket.setOption(ZMQ_RECONNECT_IVL, Int32(200))
+        try socket.setOption(ZMQ_RECONNECT_IVL_MAX, Int32(2000))
+    }
+
+    private static func endpoint(_ host: HostTable.Host, port: Int) -> String {
+        let address = host.address.contains(":") ? "[\(host.address)]" : host.address
+        return "tcp://\(address):\(port)"
+    }
+}

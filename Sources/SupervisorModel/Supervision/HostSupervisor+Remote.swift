@@ -1,0 +1,94 @@
+import Foundation
+
+/// Dependencies on agents of other hosts. This host's supervisor learns their state from the
+/// other supervisors (events, reconciled by status requests) and only waits for them: a remote
+/// dependency that goes down later stops nothing here (ZeroMQ reconnects once it is back).
+extension HostSupervisor {
+    /// Reads the remote dependencies of this host's agents from the manifest (at start and at
+    /// reload). Beliefs about agents still depended on are kept.
+    mutating func learnRemoteDependencies(from manifest: Manifest) {
+        remoteDependencies = [:]
+        for agent in manifest.agents(on: host) {
+            let remote = manifest.remoteDependencies(of: agent)
+            if !remote.isEmpty { remoteDependencies[agent.name] = remote }
+        }
+        let needed = Set(remoteDependencies.values.joined())
+        remoteStates = remoteStates.filter { needed.contains($0.key) }
+        let hosts = Set(needed.map(\.host))
+        remoteHosts = remoteHosts.filter { hosts.contains($0.key) }
+        for remoteHost in hosts where remoteHosts[remoteHost] == nil { remoteHosts[remoteHost] = .unknown }
+    }
+
+    /// Every remote agent some local agent depends on.
+    public var remoteAgentsNeeded: [RemoteAgent] {
+        Set(remoteDependencies.values.joined()).sorted()
+    }
+
+    /// True when the remote agent's host answers and reported it ready.
+    public func isReady(_ remote: RemoteAgent) -> Bool {
+        remoteHosts[remote.host] == .reachable && remoteStates[remote] == .ready
+    }
+
+    /// Remote dependencies of the agent's start step (for a cycle, of every member) that are not
+    /// ready.
+    func remoteBlockers(of agent: String) -> [RemoteAgent] {
+        guard let step = graph.stepOfAgent[agent] else { return [] }
+        var result: [RemoteAgent] = []
+        for member in graph.steps[step].members {
+            for remote in remoteDependencies[member] ?? [] where !isReady(remote) && !result.contains(remote) {
+                result.append(remote)
+            }
+        }
+        return result
+    }
+
+    /// How a remote dependency looks from here: `ready`, `starting`, `host unreachable`, ...
+    public func remoteDescription(_ remote: RemoteAgent) -> String {
+        switch remoteHosts[remote.host] ?? .unknown {
+        case .unreachable: return "host unreachable"
+        case .unknown: return "host not heard from yet"
+        case .reachable: return remoteStates[remote]?.rawValue ?? "unknown to its host"
+        }
+    }
+
+    /// Local agents depending on `remote`.
+    func localDependents(of remote: RemoteAgent) -> [String] {
+        order.filter { remoteDependencies[$0]?.contains(remote) == true }
+    }
+
+    mutating func onRemoteAgentChanged(
+        _ remote: RemoteAgent, state: AgentState, now: TimeInterval, _ actions: inout [SupervisorAction]
+    ) {
+        guard remoteHosts[remote.host] != nil, !localDependents(of: remote).isEmpty else { return }
+        let wasReady = isReady(remote)
+        remoteStates[remote] = state
+        let ready = isReady(remote)
+        guard ready != wasReady else { return }
+        reportRemoteChange(remote, ready: ready, detail: remoteDescription(remote), &actions)
+        if ready { startAgentsWhoseDependenciesAreReady(now: now, &actions) }
+    }
+
+    mutating func onRemoteHostChanged(
+        _ remoteHost: String, reachable: Bool, now: TimeInterval, _ actions: inout [SupervisorAction]
+    ) {
+        guard let before = remoteHosts[remoteHost] else { return }
+        let after: RemoteHostState = reachable ? .reachable : .unreachable
+        guard before != after else { return }
+        let affected = remoteAgentsNeeded.filter { $0.host == remoteHost }
+        let readyBefore = Set(affected.filter(isReady))
+        remoteHosts[remoteHost] = after
+        let waiting = order.filter { agent in
+            runtimes[agent]?.state == .waiting && remoteBlockers(of: agent).contains { $0.host == remoteHost }
+        }
+        actions.append(.remoteHostChanged(host: remoteHost, reachable: reachable, waiting: waiting))
+        for remote in affected where readyBefore.contains(remote) != isReady(remote) {
+            reportRemoteChange(remote, ready: isReady(remote), detail: remoteDescription(remote), &actions)
+        }
+        if reachable { startAgentsWhoseDependenciesAreReady(now: now, &actions) }
+    }
+
+    private func reportRemoteChange(_ remote: RemoteAgent, ready: Bool, detail: String, _ actions: inout [SupervisorAction]) {
+        let dependents = localDependents(of: remote).filter { runtimes[$0]?.state.hasProcess == true }
+        actions.append(.remoteDependencyChanged(remote, ready: ready, detail: detail, dependents: dependents))
+    }
+}
