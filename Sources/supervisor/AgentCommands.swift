@@ -13,12 +13,14 @@ struct SelectionOptions: ParsableArguments {
 
     @OptionGroup var files: FileOptions
 
+    @OptionGroup var keys: KeyOptions
+
     /// Sends `command` to each host concerned and prints what happened to each agent.
     func send(_ command: String, extra: [String: Any] = [:]) throws {
-        let context = try ClientContext(files: files)
+        let context = try ClientContext(files: files, keys: keys)
         var exitCode: ExitCode?
         for (host, items) in try context.selectionByHost(selection, host: host) {
-            switch ControlClient(host: host).request(command, args: extra.merging(["agents": items]) { $1 }) {
+            switch try context.client(for: host).request(command, args: extra.merging(["agents": items]) { $1 }) {
             case .success(let data):
                 for outcome in (data as? [String: Any])?["agents"] as? [[String: Any]] ?? [] {
                     print("\(host.name)/\(outcome["agent"] as? String ?? "?"): \(outcome["result"] as? String ?? "?")")

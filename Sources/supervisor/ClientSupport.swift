@@ -10,17 +10,35 @@ enum CLIExit {
     static let notRunning = ExitCode(3)
 }
 
-/// What the client verbs share: reading `hosts` (and the manifest, to find an agent's host).
+/// The CurveZMQ key a client verb presents (docs/security.md).
+struct KeyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "CurveZMQ client key: keys/clients/NAME.key, or none. Default: $SUPERVISOR_KEY, else admin for hosts not on loopback when that key exists.",
+        valueName: "name"))
+    var key: String?
+
+    @Option(name: .customLong("keys"), help: "The key directory.")
+    var keysDirectory = "keys"
+}
+
+/// What the client verbs share: reading `hosts` (and the manifest, to find an agent's host),
+/// and the CurveZMQ credentials for each host.
 final class ClientContext {
     let hosts: HostTable
     private let files: FileOptions
+    /// The key asked for (`--key` or `$SUPERVISOR_KEY`); nil: choose per host.
+    private let keyName: String?
+    private let keyStore: KeyStore
 
     /// The manifest, read only when a verb needs it (to map agent names to hosts): `status`
     /// of a whole host never pays for parsing it.
     lazy var manifest: Manifest? = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts).manifest
 
-    init(files: FileOptions) throws {
+    init(files: FileOptions, keys: KeyOptions? = nil) throws {
         self.files = files
+        let fromEnvironment = ProcessInfo.processInfo.environment["SUPERVISOR_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        keyName = keys?.key ?? fromEnvironment
+        keyStore = KeyStore(directory: keys?.keysDirectory ?? "keys")
         unblockTerminationSignals()
         let (hosts, issues) = HostTable.load(path: files.hosts)
         guard issues.errors.isEmpty else {
@@ -72,29 +90,70 @@ final class ClientContext {
     func targets(_ name: String?) throws -> [HostTable.Host] {
         try name.map { [try host($0)] } ?? hosts.hosts
     }
-}
 
-/// Sends `command` to each target and hands every answer to `handle`. A host that is not
-/// running is an error when it was named, and skipped (or printed, with `reportUnreachable`)
-/// otherwise. Exit 3 when no supervisor answered at all.
-func askEach(
-    _ targets: [HostTable.Host], _ command: String, named: Bool, reportUnreachable: Bool = false,
-    handle: (HostTable.Host, [String: Any]) throws -> Void
-) throws {
-    var reached = 0
-    for target in targets {
-        switch ControlClient(host: target).request(command) {
-        case .success(let data):
-            reached += 1
-            try handle(target, data as? [String: Any] ?? [:])
-        case .failure(let error) where error.code == .unreachable && !named:
-            if reportUnreachable { print("\(target.name): \(error.message)") }
-        case .failure(let error):
-            throw fail(error, host: target)
+    /// A control client for `host`, with CurveZMQ when a key is asked for, or by default when
+    /// the host is not on loopback and the `admin` key is there.
+    func client(for host: HostTable.Host) throws -> ControlClient {
+        ControlClient(host: host, credentials: try credentials(for: host))
+    }
+
+    /// The credentials for `host`; nil for plain ZeroMQ. A key asked for that cannot be loaded
+    /// is an error naming the file.
+    func credentials(for host: HostTable.Host) throws -> ClientCredentials? {
+        if keyName == "none" { return nil }
+        do {
+            if let keyName { return try ClientCredentials.client(keyName, toReach: host.name, in: keyStore) }
+            guard !host.isLoopback, FileManager.default.fileExists(atPath: keyStore.clientKeyPath("admin")) else { return nil }
+            return try ClientCredentials.client("admin", toReach: host.name, in: keyStore)
+        } catch {
+            printError("\(host.name): \(error.description)")
+            throw CLIExit.usage
         }
     }
-    if reached == 0 {
-        if !reportUnreachable { printError("no supervisor running for \(targets.map(\.name).joined(separator: ", "))") }
+
+    /// Sends `command` to each target and hands every answer to `handle`. A host that is not
+    /// running is an error when it was named, and skipped (or printed, with
+    /// `reportUnreachable`) otherwise. Exit 3 when no supervisor answered at all.
+    func askEach(
+        _ targets: [HostTable.Host], _ command: String, named: Bool, reportUnreachable: Bool = false,
+        handle: (HostTable.Host, [String: Any]) throws -> Void
+    ) throws {
+        var reached = 0
+        for target in targets {
+            switch try client(for: target).request(command) {
+            case .success(let data):
+                reached += 1
+                try handle(target, data as? [String: Any] ?? [:])
+            case .failure(let error) where error.code == .unreachable && !named:
+                if reportUnreachable { print("\(target.name): \(error.message)") }
+            case .failure(let error):
+                throw fail(error, host: target)
+            }
+        }
+        if reached == 0 {
+            if !reportUnreachable { printError("no supervisor running for \(targets.map(\.name).joined(separator: ", "))") }
+            throw CLIExit.notRunning
+        }
+    }
+
+    /// Exit 3 with one line when no supervisor of `targets` listens (ZeroMQ connects never
+    /// fail, so a subscriber would otherwise wait forever in silence); a refused key is an error.
+    func requireRunning(_ targets: [HostTable.Host]) throws {
+        var running = 0
+        for target in targets {
+            switch try client(for: target).request("ping", timeout: 5) {
+            case .failure(let error) where error.code == .unreachable:
+                continue
+            case .failure(let error) where error.code == .unauthenticated:
+                throw fail(error, host: target)
+            default:
+                running += 1
+            }
+        }
+        guard running == 0 else { return }
+        for target in targets {
+            printError("\(target.name): no supervisor running (nothing listens on \(ControlClient(host: target).endpoint))")
+        }
         throw CLIExit.notRunning
     }
 }
@@ -130,18 +189,4 @@ func unblockTerminationSignals() {
     sigaddset(&set, SIGINT)
     sigaddset(&set, SIGTERM)
     pthread_sigmask(SIG_UNBLOCK, &set, nil)
-}
-
-/// Exit 3 with one line when no supervisor of `targets` listens (ZeroMQ connects never fail,
-/// so a subscriber would otherwise wait forever in silence).
-func requireRunning(_ targets: [HostTable.Host]) throws {
-    let running = targets.filter {
-        if case .failure(let error) = ControlClient(host: $0).request("ping", timeout: 5), error.code == .unreachable { return false }
-        return true
-    }
-    guard running.isEmpty else { return }
-    for target in targets {
-        printError("\(target.name): no supervisor running (nothing listens on \(ControlClient(host: target).endpoint))")
-    }
-    throw CLIExit.notRunning
 }

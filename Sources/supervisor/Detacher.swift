@@ -9,6 +9,8 @@ struct Detacher {
     let logRoot: String
     let runDirectory: String
     let arguments: [String]
+    /// With CurveZMQ: the key used to ask the new supervisor for its status.
+    let credentials: ClientCredentials?
 
     func startInBackground() throws {
         // Fail fast, with the same message the daemon would give, if one already runs.
@@ -35,7 +37,7 @@ struct Detacher {
             if case .failure(let failure) = started { printError("cannot start the supervisor: \(failure)") }
             throw CLIExit.failure
         }
-        let client = ControlClient(host: host)
+        let client = ControlClient(host: host, credentials: credentials)
         while true {
             if processHasExited(pidfd) {
                 close(pidfd)
@@ -43,18 +45,43 @@ struct Detacher {
                 printError(tail(of: console))
                 throw CLIExit.failure
             }
-            if case .success(let data) = client.request("status", timeout: 5),
-               let status = data as? [String: Any], status["phase"] as? String != "starting" {
+            let reply = client.request("status", timeout: 5)
+            if case .failure(let error) = reply, error.code == .unauthenticated {
+                close(pidfd)
+                printError("supervisor for \(host.name) started (pid \(pid)), but its status cannot be read: \(error.message)")
+                throw CLIExit.failure
+            }
+            if case .success(let data) = reply, let status = data as? [String: Any], let remote = Self.settled(status) {
                 close(pidfd)
                 let totals = status["totals"] as? [String: Int] ?? [:]
                 print("supervisor for \(host.name) running in the background (pid \(pid))")
                 print("agents: \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready")
+                if !remote.isEmpty {
+                    print("waiting for other hosts: \(remote.joined(separator: ", ")) (they start once those are ready)")
+                }
                 print("logs: \(directory)/ (supervisor.log, console.log, <agent>.log)")
                 print("control: \(client.endpoint), events: \(client.eventsEndpoint)")
                 return
             }
             usleep(100_000)
         }
+    }
+
+    /// Start-up has ended, or all that is left waits only for agents of other hosts (which may
+    /// be started after this one, as `up --all` does). Returns those remote agents, or nil while
+    /// start-up goes on.
+    static func settled(_ status: [String: Any]) -> [String]? {
+        if status["phase"] as? String != "starting" { return [] }
+        var remote: Set<String> = []
+        for agent in status["agents"] as? [[String: Any]] ?? [] {
+            let state = agent["state"] as? String
+            if state == "starting" || state == "stopping" { return nil }
+            guard state == "waiting" else { continue }
+            let blockers = agent["blocked_by"] as? [String] ?? []
+            guard !blockers.isEmpty, blockers.allSatisfy({ $0.contains("/") }) else { return nil }
+            remote.formUnion(blockers)
+        }
+        return remote.isEmpty ? nil : remote.sorted()
     }
 
     private func processHasExited(_ pidfd: Int32) -> Bool {

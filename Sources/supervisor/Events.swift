@@ -9,7 +9,7 @@ extension SupervisorCommand {
     struct Events: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the event stream, one JSON event per line.",
-            discussion: "Topics: agent.state, agent.health, agent.metrics, agent.errors, system.commands (prefixes match).")
+            discussion: "Topics: agent.state, agent.health, agent.metrics, agent.errors, remote.host, remote.dependency, system.commands (prefixes match).")
 
         @Argument(help: "The host (default: every host in the hosts file).")
         var host: String?
@@ -22,24 +22,36 @@ extension SupervisorCommand {
 
         @OptionGroup var files: FileOptions
 
+        @OptionGroup var keys: KeyOptions
+
         func run() throws {
-            let context = try ClientContext(files: files)
+            let context = try ClientContext(files: files, keys: keys)
             let targets = try context.targets(host)
-            try requireRunning(targets)
-            let socket = try ZMQSocket(.sub)
+            try context.requireRunning(targets)
+            // One SUB per host: each may need its own CurveZMQ server key.
+            var sockets: [ZMQSocket] = []
             for target in targets {
-                try socket.connect(ControlClient(host: target).eventsEndpoint)
-            }
-            for prefix in topic.isEmpty ? [""] : topic {
-                try socket.setOption(ZMQ_SUBSCRIBE, bytes: Array(prefix.utf8))
+                let client = try context.client(for: target)
+                let socket = try ZMQSocket(.sub)
+                try client.credentials?.apply(to: socket)
+                for prefix in topic.isEmpty ? [""] : topic {
+                    try socket.setOption(ZMQ_SUBSCRIBE, bytes: Array(prefix.utf8))
+                }
+                try socket.connect(client.eventsEndpoint)
+                sockets.append(socket)
             }
             var printed = 0
             while count.map({ printed < $0 }) ?? true {
-                guard socket.waitReadable(timeout: 1), let frames = try socket.receiveMessage(dontWait: true),
-                      let body = frames.last else { continue }
-                print(String(decoding: body, as: UTF8.self))
-                flushStandardOutput()
-                printed += 1
+                var items = sockets.map { zmq_pollitem_t(socket: $0.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0) }
+                guard zmq_poll(&items, Int32(items.count), 1000) > 0 else { continue }
+                for (socket, item) in zip(sockets, items) where item.revents != 0 {
+                    while count.map({ printed < $0 }) ?? true, let frames = try socket.receiveMessage(dontWait: true),
+                          let body = frames.last {
+                        print(String(decoding: body, as: UTF8.self))
+                        flushStandardOutput()
+                        printed += 1
+                    }
+                }
             }
         }
     }
@@ -53,9 +65,11 @@ extension SupervisorCommand {
 
         @OptionGroup var files: FileOptions
 
+        @OptionGroup var keys: KeyOptions
+
         func run() throws {
-            let context = try ClientContext(files: files)
-            try askEach(try context.targets(host), "version", named: host != nil, reportUnreachable: true) { target, reply in
+            let context = try ClientContext(files: files, keys: keys)
+            try context.askEach(try context.targets(host), "version", named: host != nil, reportUnreachable: true) { target, reply in
                 print("\(target.name): supervisor \(reply["version"] as? String ?? "?"), protocol v\(reply["protocol"] as? Int ?? 0), libzmq \(reply["zmq"] as? String ?? "?")")
             }
         }

@@ -15,14 +15,16 @@ extension SupervisorCommand {
 
         @OptionGroup var files: FileOptions
 
+        @OptionGroup var keys: KeyOptions
+
         @Option(help: "Seconds to wait for the supervisor to exit.")
         var timeout: Double = 120
 
         func run() throws {
-            let context = try ClientContext(files: files)
-            try askEach(try context.targets(host), "down", named: host != nil) { target, reply in
+            let context = try ClientContext(files: files, keys: keys)
+            try context.askEach(try context.targets(host), "down", named: host != nil) { target, reply in
                 print("\(target.name): stopping \(reply["stopping"] as? Int ?? 0) agents")
-                let client = ControlClient(host: target)
+                let client = try context.client(for: target)
                 let deadline = Date().addingTimeInterval(timeout)
                 var stopped = false
                 while !stopped && Date() < deadline {
@@ -52,9 +54,11 @@ extension SupervisorCommand {
 
         @OptionGroup var files: FileOptions
 
+        @OptionGroup var keys: KeyOptions
+
         func run() throws {
-            let context = try ClientContext(files: files)
-            try askEach(try context.targets(host), "reload", named: host != nil) { target, reply in
+            let context = try ClientContext(files: files, keys: keys)
+            try context.askEach(try context.targets(host), "reload", named: host != nil) { target, reply in
                 func list(_ key: String) -> String {
                     let names = reply[key] as? [String] ?? []
                     return names.isEmpty ? "none" : names.joined(separator: ", ")

@@ -23,10 +23,12 @@ extension SupervisorCommand {
 
         @OptionGroup var files: FileOptions
 
+        @OptionGroup var keys: KeyOptions
+
         func run() throws {
-            let context = try ClientContext(files: files)
+            let context = try ClientContext(files: files, keys: keys)
             guard let (target, _) = try context.selectionByHost([agent], host: host).first else { return }
-            switch ControlClient(host: target).request("logs", args: ["agent": agent, "lines": lines]) {
+            switch try context.client(for: target).request("logs", args: ["agent": agent, "lines": lines]) {
             case .success(let data):
                 let reply = data as? [String: Any] ?? [:]
                 for line in reply["lines"] as? [String] ?? [] { print(line) }

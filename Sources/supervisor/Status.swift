@@ -15,6 +15,8 @@ extension SupervisorCommand {
 
         @OptionGroup var files: FileOptions
 
+        @OptionGroup var keys: KeyOptions
+
         @Flag(help: "Print the raw JSON reply.")
         var json = false
 
@@ -22,7 +24,7 @@ extension SupervisorCommand {
         var watch = false
 
         func run() throws {
-            let context = try ClientContext(files: files)
+            let context = try ClientContext(files: files, keys: keys)
             var hostName: String?
             var agents = names
             if let first = names.first, context.hosts[first] != nil {
@@ -33,7 +35,7 @@ extension SupervisorCommand {
                 ? try context.selectionByHost(agents, host: nil)
                 : try context.targets(hostName).map { ($0, agents) }
             repeat {
-                let code = showOnce(groups)
+                let code = try showOnce(groups, context)
                 guard watch else {
                     if let code { throw code }
                     return
@@ -43,13 +45,13 @@ extension SupervisorCommand {
             } while true
         }
 
-        private func showOnce(_ groups: [(HostTable.Host, [String])]) -> ExitCode? {
+        private func showOnce(_ groups: [(HostTable.Host, [String])], _ context: ClientContext) throws -> ExitCode? {
             var reached = 0
             var failure: ExitCode?
             var replies: [Any] = []
             var table = StatusTable(colour: isatty(STDOUT_FILENO) == 1 && !json, showHost: groups.count > 1)
             for (host, mine) in groups {
-                switch ControlClient(host: host).request("status", args: mine.isEmpty ? [:] : ["agents": mine]) {
+                switch try context.client(for: host).request("status", args: mine.isEmpty ? [:] : ["agents": mine]) {
                 case .success(let data):
                     reached += 1
                     replies.append(data)

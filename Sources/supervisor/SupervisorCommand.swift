@@ -13,12 +13,12 @@ struct SupervisorCommand: ParsableCommand {
             agents; `status`, `start`, `stop`, `restart`, `logs`, `events`, `reload`, `down` and \
             `ping` talk to a running supervisor over ZeroMQ; `discover` asks the service \
             registry; `import` converts legacy configs; `export` writes compose, Kubernetes or \
-            systemd files.
+            systemd files; `keys init` makes the CurveZMQ keys for authenticated remote control.
             """,
         version: SupervisorVersion.text,
         subcommands: [
             Check.self, Plan.self, Up.self, Status.self, Start.self, Stop.self, Restart.self, Logs.self,
-            Events.self, Down.self, Reload.self, Ping.self, Import.self, Discover.self, Export.self,
+            Events.self, Down.self, Reload.self, Ping.self, Import.self, Discover.self, Export.self, Keys.self,
         ]
     )
 }

@@ -30,8 +30,14 @@ extension SupervisorCommand {
         @Flag(help: "Run in the background; return once start-up has ended.")
         var detach = false
 
-        @Flag(help: "Allow serving control on a non-loopback address without authentication.")
+        @Flag(help: "Allow serving control on a non-loopback address without authentication (no CurveZMQ).")
         var insecureControl = false
+
+        @Flag(help: "Use CurveZMQ on a loopback address too (it is always used on other addresses).")
+        var curve = false
+
+        @Option(name: .customLong("keys"), help: "The key directory (CurveZMQ keys from `supervisor keys init`).")
+        var keysDirectory = "keys"
 
         @Flag(name: .customLong("no-cgroups"), help: "Do not use cgroups: memory limits are enforced by a watchdog that restarts agents over their limit; cpu and pids limits are not enforced.")
         var noCgroups = false
@@ -50,18 +56,12 @@ extension SupervisorCommand {
             }
             let configuration = try loadValidConfiguration(files: files, host: host)
             let endpoint = configuration.hosts[host]!
-            if !endpoint.isLoopback && !insecureControl {
-                printError("""
-                    refusing to serve control on \(endpoint.address):\(endpoint.controlPort) without authentication: \
-                    anyone who reaches it could stop your agents. Use a loopback address in \(files.hosts), or pass \
-                    --insecure-control if this network is trusted.
-                    """)
-                throw ExitCode(2)
-            }
+            let security = try controlSecurity(endpoint)
             let logRoot = logs ?? configuration.baseDirectory + "/logs"
             let runDirectory = configuration.baseDirectory + "/run"
             if detach {
-                try Detacher(host: endpoint, logRoot: logRoot, runDirectory: runDirectory, arguments: foregroundArguments(host, logRoot))
+                try Detacher(host: endpoint, logRoot: logRoot, runDirectory: runDirectory, arguments: foregroundArguments(host, logRoot),
+                             credentials: security.map { ownCredentials(host, $0) })
                     .startInBackground()
                 return
             }
@@ -81,6 +81,8 @@ extension SupervisorCommand {
             options.hostsPath = files.hosts
             options.useCgroups = !noCgroups
             options.cgroupTag = CgroupTag.of(runDirectory: runDirectory)
+            options.security = security
+            options.keysDirectory = keysDirectory
             let reactor: Reactor
             do {
                 reactor = try Reactor(options: options)
@@ -100,8 +102,10 @@ extension SupervisorCommand {
                 let configuration = try loadValidConfiguration(files: files, host: target.name, allowEmpty: true)
                 guard !(configuration.manifest?.agents(on: target.name).isEmpty ?? true) else { continue }
                 let logRoot = logs ?? configuration.baseDirectory + "/logs"
+                let security = try controlSecurity(target)
                 try Detacher(host: target, logRoot: logRoot, runDirectory: configuration.baseDirectory + "/run",
-                             arguments: foregroundArguments(target.name, logRoot)).startInBackground()
+                             arguments: foregroundArguments(target.name, logRoot),
+                             credentials: security.map { ownCredentials(target.name, $0) }).startInBackground()
                 started += 1
             }
             if started == 0 {
@@ -114,7 +118,32 @@ extension SupervisorCommand {
             var arguments = ["up", host, "--manifest", files.manifest, "--hosts", files.hosts, "--logs", logRoot]
             if insecureControl { arguments.append("--insecure-control") }
             if noCgroups { arguments.append("--no-cgroups") }
+            if curve { arguments.append("--curve") }
+            arguments += ["--keys", keysDirectory]
             return arguments
+        }
+
+        /// CurveZMQ for control and events: always on an address that is not loopback (unless
+        /// --insecure-control), on loopback only with --curve. Missing keys are an error.
+        private func controlSecurity(_ endpoint: HostTable.Host) throws -> ControlSecurity? {
+            if insecureControl || (endpoint.isLoopback && !curve) { return nil }
+            do {
+                let keys = try KeyStore(directory: keysDirectory).hostKey(endpoint.name)
+                return ControlSecurity(keysDirectory: keysDirectory, hostKeys: keys)
+            } catch {
+                let place = "\(endpoint.address):\(endpoint.controlPort)"
+                printError("""
+                    supervisor up \(endpoint.name): control on \(place) needs CurveZMQ keys (\(error.description)). \
+                    Run `supervisor keys init` and copy the keys as docs/security.md says, or pass --insecure-control \
+                    to serve without authentication on a network you trust.
+                    """)
+                throw ExitCode(2)
+            }
+        }
+
+        /// A supervisor's own key, used by `up --detach` to watch its start-up (hosts have read).
+        private func ownCredentials(_ host: String, _ security: ControlSecurity) -> ClientCredentials {
+            ClientCredentials(keyName: host, keys: security.hostKeys, serverPublicKey: security.hostKeys.publicKey)
         }
     }
 }

@@ -63,7 +63,7 @@ extension ControlCommandLineTests {
         #expect(downAgain.status == 3, "\(downAgain)")
     }
 
-    @Test("up refuses a non-loopback control address without --insecure-control (exit 2); nothing is started")
+    @Test("up refuses a non-loopback control address without CurveZMQ keys or --insecure-control (exit 2); nothing is started")
     func upRefusesNonLoopbackControl() throws {
         let port = try PortAllocator.free()
         // Never reached: the supervisor must refuse before binding or connecting anything.
@@ -80,6 +80,7 @@ extension ControlCommandLineTests {
             #expect(result.status == 2 && !result.timedOut, "\(arguments): \(result)")
             #expect(result.stderr.contains("10.1.2.3:7700"), "\(arguments): \(result)")
             #expect(result.stderr.contains("--insecure-control"), "\(arguments): \(result)")
+            #expect(result.stderr.contains("supervisor keys init"), "\(arguments): \(result)")
             #expect(!FileManager.default.fileExists(atPath: session.directory.appendingPathComponent("logs").path), "\(arguments)")
             #expect(!FileManager.default.fileExists(atPath: session.directory.appendingPathComponent("run").path), "\(arguments)")
         }

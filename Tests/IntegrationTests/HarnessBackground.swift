@@ -22,6 +22,11 @@ final class BackgroundVerb: @unchecked Sendable {
         return lines
     }
 
+    /// The lines printed so far (without waiting or stopping the verb).
+    var linesSoFar: [String] {
+        ((try? String(contentsOf: output, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
     deinit {
         if process.isRunning { process.terminate() }
     }

@@ -45,6 +45,8 @@ struct TwoHostTests {
             child.executableURL = URL(fileURLWithPath: argv[0])
             child.arguments = Array(argv.dropFirst())
             child.currentDirectoryURL = directory
+            // The admin key from `keys init` (needed explicitly where the hosts are on loopback).
+            child.environment = ProcessInfo.processInfo.environment.merging(["SUPERVISOR_KEY": "admin"]) { $1 }
             let pipe = Pipe()
             child.standardOutput = pipe
             child.standardError = pipe
@@ -126,11 +128,16 @@ struct TwoHostTests {
         let hosts = "mainpc \(link.addresses[0]) \(ports[0])\npc2 \(link.addresses[1]) \(ports[1])\n"
         let deployment = try Deployment(link: link, manifest: manifest, hosts: hosts)
         defer { deployment.tearDown() }
-        let extra = ["--insecure-control", "--no-cgroups"]
+        // Non-loopback addresses: control, events and the supervisors' own subscriptions use
+        // CurveZMQ, with the keys `keys init` makes (hosts follow each other with their host keys).
+        let keys = deployment.cli(on: "mainpc", ["keys", "init"])
+        #expect(keys.status == 0, "\(keys.output)")
+        let extra = link.usesNamespaces ? ["--no-cgroups"] : ["--no-cgroups", "--curve"]
 
         // pc2 first: its agent waits, and mainpc is reported unreachable.
         try deployment.up("pc2", extra)
         try deployment.waitForLines("pc2", "host mainpc is unreachable")
+        #expect(!deployment.lines("pc2", "through the supervisor of mainpc").filter { $0.contains("(CurveZMQ as key pc2)") }.isEmpty)
         let waiting = try deployment.status("pc2")
         #expect(deployment.agent("User", in: waiting)?["state"] as? String == "waiting")
         #expect((waiting["remote_hosts"] as? [String: String])?["mainpc"] == "unreachable")

@@ -44,6 +44,7 @@ struct ExportRenderingTests {
             host: pc2
             command: [far]
             health: {kind: none}
+            depends_on: [mainpc/Plain]
         """
     static let hosts = HostTable(file: "hosts", hosts: [
         .init(name: "mainpc", address: "10.0.0.1", controlPort: 7700),
@@ -102,6 +103,12 @@ struct ExportRenderingTests {
     func hostFilter() throws {
         let result = try Self.render(.kubernetes, host: "pc2")
         #expect(result.files.keys.sorted() == ["far.yaml"])
+        // A dependency on the other host cannot be expressed: left out, said so.
+        #expect(result.files["far.yaml"]?.contains("# depends_on mainpc/Plain left out: it runs on host mainpc") == true)
+        #expect(result.notes.contains { $0.hasPrefix("Far: depends_on mainpc/Plain left out") })
+        // Exported together, it is an ordinary dependency.
+        let whole = try #require(try Self.render(.compose).files["compose.yaml"])
+        #expect(whole.contains("  far:") && !whole.contains("mainpc/Plain left out"))
         #expect(throws: ExportError.self) { try Self.render(.compose, host: "nowhere") }
     }
 

@@ -3,19 +3,23 @@ import Foundation
 import SupervisorModel
 
 /// A client of a supervisor's control endpoint (what the CLI verbs use): one DEALER socket,
-/// one JSON request frame, one reply.
+/// one JSON request frame, one reply. With `credentials` it speaks CurveZMQ; a refused handshake
+/// (unknown key, no key, wrong server key) is reported at once, not as a timeout.
 public final class ControlClient {
     public let host: HostTable.Host
+    public let credentials: ClientCredentials?
     public var endpoint: String { "tcp://\(bracketed):\(host.controlPort)" }
     public var eventsEndpoint: String { "tcp://\(bracketed):\(host.controlPort + 1)" }
     private var bracketed: String { host.address.contains(":") ? "[\(host.address)]" : host.address }
 
-    public init(host: HostTable.Host) {
+    public init(host: HostTable.Host, credentials: ClientCredentials? = nil) {
         self.host = host
+        self.credentials = credentials
     }
 
     /// Sends one command and returns the reply's `data` object, or the supervisor's error.
-    /// With nothing listening the error is `supervisor.unreachable`.
+    /// With nothing listening the error is `supervisor.unreachable`; a refused CurveZMQ
+    /// handshake is `request.unauthenticated`.
     public func request(_ command: String, args: [String: Any] = [:], timeout: TimeInterval = 15) -> Result<Any, ControlError> {
         // Connecting never fails in ZeroMQ; a TCP connect first tells "nobody there" at once.
         guard TCPConnectProbe.accepts(address: host.address, port: host.controlPort, timeout: min(timeout, 3)) else {
@@ -23,13 +27,21 @@ public final class ControlClient {
         }
         do {
             let socket = try ZMQSocket(.dealer)
+            try credentials?.apply(to: socket)
+            let monitor = try SocketMonitor(socket, events: Self.handshakeEvents)
+            defer { monitor.close() }
             try socket.connect(endpoint)
             let id = String(UInt32.random(in: 0...UInt32.max))
             let body: [String: Any] = ["v": ControlRequest.version, "cmd": command, "args": args, "id": id]
             try socket.send(Array(try JSONSerialization.data(withJSONObject: body)))
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
-                guard socket.waitReadable(timeout: deadline.timeIntervalSinceNow) else { break }
+                var items = [
+                    zmq_pollitem_t(socket: socket.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0),
+                    monitor.pollItem,
+                ]
+                guard zmq_poll(&items, 2, max(1, Int(deadline.timeIntervalSinceNow * 1000))) > 0 else { continue }
+                if let refusal = handshakeRefusal(monitor.pendingEvents()) { return .failure(refusal) }
                 guard let frames = try socket.receiveMessage(dontWait: true), let last = frames.last else { continue }
                 guard let reply = try JSONSerialization.jsonObject(with: Data(last)) as? [String: Any] else {
                     return .failure(ControlError(.malformed, "the supervisor's reply is not JSON"))
@@ -44,6 +56,32 @@ public final class ControlClient {
         } catch {
             return .failure(ControlError(.unreachable, "cannot reach \(endpoint): \(error)"))
         }
+    }
+
+    static let handshakeEvents = ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+        | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
+
+    /// The error for a failed handshake among `events`, or nil.
+    func handshakeRefusal(_ events: [SocketEvent]) -> ControlError? {
+        for event in events {
+            let message: String
+            switch event.kind {
+            case .handshakeFailedAuth:
+                message = "the supervisor of \(host.name) refused key '\(credentials?.keyName ?? "?")': it is not in that host's keys/authorized"
+            case .handshakeFailedProtocol(let code) where code == UInt32(ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH):
+                message = credentials == nil
+                    ? "the supervisor of \(host.name) requires a CurveZMQ key: pass --key NAME (keys from `supervisor keys init`, see docs/security.md)"
+                    : "the supervisor of \(host.name) does not use CurveZMQ (started with --insecure-control?): pass --key none"
+            case .handshakeFailedProtocol(let code):
+                message = "CurveZMQ handshake with the supervisor of \(host.name) failed (\(SocketEvent.protocolErrorName(code)))"
+            case .handshakeFailedNoDetail where credentials != nil:
+                message = "CurveZMQ handshake with the supervisor of \(host.name) failed: its key is not the one in keys/hosts/\(host.name).pub, or it does not use CurveZMQ"
+            default:
+                continue
+            }
+            return ControlError(.unauthenticated, message)
+        }
+        return nil
     }
 
     private func unreachable() -> ControlError {

@@ -22,14 +22,24 @@ final class ControlServer {
 
     let socket: ZMQSocket
     let endpoint: String
+    /// With CurveZMQ: the socket's connection events, for logging refused handshakes.
+    let monitor: SocketMonitor?
 
-    init(address: String, port: Int) throws {
+    /// Binds the ROUTER; with `curve`, as a CurveZMQ server with that key pair (the ZAP handler
+    /// must already be bound).
+    init(address: String, port: Int, curve: CurveKeyPair? = nil) throws {
         let host = address.contains(":") ? "[\(address)]" : address
         endpoint = "tcp://\(host):\(port)"
         socket = try ZMQSocket(.router)
         try socket.setOption(ZMQ_MAXMSGSIZE, int64: Self.maxMessageSize)
         try socket.setOption(ZMQ_SNDHWM, Int32(10_000))
         try socket.setOption(ZMQ_RCVHWM, Int32(10_000))
+        if let curve {
+            try CurveSetup.configureServer(socket, keys: curve)
+            monitor = try SocketMonitor(socket, events: ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        } else {
+            monitor = nil
+        }
         try socket.bind(endpoint)
     }
 
@@ -41,8 +51,11 @@ final class ControlServer {
     /// Up to `batchSize` waiting requests.
     func receiveBatch() -> [Incoming] {
         var batch: [Incoming] = []
-        while batch.count < Self.batchSize, let message = try? socket.receiveMessageWithPeer() {
-            if let incoming = Self.split(message.frames, peer: message.peer) { batch.append(incoming) }
+        while batch.count < Self.batchSize, let message = try? socket.receiveMessageWithMetadata() {
+            if var incoming = Self.split(message.frames, peer: message.peerAddress) {
+                incoming.client.keyName = message.userId.flatMap { $0.isEmpty ? nil : $0 }
+                batch.append(incoming)
+            }
         }
         return batch
     }
@@ -54,6 +67,7 @@ final class ControlServer {
 
     /// Lets a last reply (to `down`) leave before the socket closes.
     func closeGracefully() {
+        monitor?.close()
         try? socket.setOption(ZMQ_LINGER, Int32(500))
         socket.close()
     }
@@ -74,24 +88,37 @@ final class ControlServer {
     }
 }
 
-/// Who sent a request: libzmq's routing id, the TCP peer address, and (with CurveZMQ, later)
-/// the authenticated key name.
+/// Who sent a request: libzmq's routing id, the TCP peer address, and with CurveZMQ the name
+/// of the client's key (from the ZAP handler).
 struct ControlClientIdentity {
     var routingId: [UInt8]
     var peerAddress: String?
     var keyName: String?
 
-    /// `127.0.0.1 (id 0a1b2c3d)` for logs and `system.commands` events.
+    /// `key admin from 10.0.0.2 (id 0a1b2c3d)` or `127.0.0.1 (id 0a1b2c3d)` for logs and
+    /// `system.commands` events.
     var description: String {
         let id = routingId.prefix(8).map { String(format: "%02x", $0) }.joined()
-        return "\(keyName ?? peerAddress ?? "unknown") (id \(id))"
+        if let keyName { return "key \(keyName) from \(peerAddress ?? "unknown") (id \(id))" }
+        return "\(peerAddress ?? "unknown") (id \(id))"
     }
 }
 
-/// Decides what a client may do. Today every client of a loopback endpoint is admin (binding
-/// anything else requires an explicit opt-in); a ZAP handler will supply key names and rights.
+/// Decides what a client may do. Without CurveZMQ (loopback by default) every client is admin;
+/// with it, the right comes from the client key's line in `keys/authorized`, looked up at every
+/// request so an edit of that file takes effect at once.
 struct ControlAuthorizer {
-    func allows(_ client: ControlClientIdentity, _ command: ControlCommand) -> Bool {
-        true
+    /// The right of an admitted key name; nil when control is not authenticated.
+    var rightOfKey: ((String?) -> ControlCommand.Right?)?
+
+    /// nil when allowed, else the refusal.
+    func refusal(_ client: ControlClientIdentity, _ command: ControlCommand) -> ControlError? {
+        guard let rightOfKey else { return nil }
+        let needed = command.requiredRight
+        let right = rightOfKey(client.keyName)
+        if right == .admin || (right == .read && needed == .read) { return nil }
+        let who = client.keyName.map { "key '\($0)'" } ?? "this client"
+        let has = right.map { "has only the \($0.rawValue) right" } ?? "is no longer in keys/authorized"
+        return ControlError(.forbidden, "\(command.name) needs the \(needed.rawValue) right; \(who) \(has)")
     }
 }

@@ -26,13 +26,23 @@ final class EventPublisher {
     let instance: String
     private(set) var sequence: UInt64 = 0
 
-    init(address: String, port: Int, host: String, instance: String) throws {
+    /// With CurveZMQ: the socket's connection events, for logging refused handshakes.
+    let monitor: SocketMonitor?
+
+    /// Binds the PUB; with `curve`, as a CurveZMQ server (subscribers need an authorized key).
+    init(address: String, port: Int, host: String, instance: String, curve: CurveKeyPair? = nil) throws {
         let bracketed = address.contains(":") ? "[\(address)]" : address
         endpoint = "tcp://\(bracketed):\(port)"
         self.host = host
         self.instance = instance
         socket = try ZMQSocket(.pub)
         try socket.setOption(ZMQ_SNDHWM, Int32(100_000))
+        if let curve {
+            try CurveSetup.configureServer(socket, keys: curve)
+            monitor = try SocketMonitor(socket, events: ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        } else {
+            monitor = nil
+        }
         try socket.bind(endpoint)
     }
 
@@ -50,6 +60,7 @@ final class EventPublisher {
     }
 
     func closeGracefully() {
+        monitor?.close()
         try? socket.setOption(ZMQ_LINGER, Int32(500))
         socket.close()
     }

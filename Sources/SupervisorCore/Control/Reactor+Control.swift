@@ -13,10 +13,11 @@ extension Reactor {
                 reply = .failure(refusal.error, id: refusal.id)
             case .success(let request):
                 commandName = request.command.name
-                if authorizer.allows(incoming.client, request.command) {
-                    reply = execute(request.command).withId(request.id)
+                if let refusal = authorizer.refusal(incoming.client, request.command) {
+                    reply = .failure(refusal, id: request.id)
+                    log.note("control: refused \(request.command.name) from \(incoming.client.description): \(refusal.message)")
                 } else {
-                    reply = .failure(ControlError(.forbidden, "\(request.command.name) needs the \(request.command.requiredRight.rawValue) right"), id: request.id)
+                    reply = execute(request.command).withId(request.id)
                 }
             }
             control.reply(incoming.envelope, reply.bytes)

@@ -108,6 +108,11 @@ enum ReactorTag {
     case pipe(Int32)
     case probe(String)
     case control
+    /// ZAP requests (CurveZMQ key checks).
+    case zap
+    /// Connection events of the control and event sockets (CurveZMQ).
+    case controlMonitor
+    case eventsMonitor
     case registry
     case errorBus
     /// The event stream of another host's supervisor.

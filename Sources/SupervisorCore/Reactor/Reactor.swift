@@ -19,7 +19,9 @@ public final class Reactor {
     let progress: StartupProgress
     let control: ControlServer?
     let events: EventPublisher?
-    let authorizer = ControlAuthorizer()
+    var authorizer = ControlAuthorizer()
+    /// With CurveZMQ: the ZAP handler, rights per key and refusal logging.
+    let gate: CurveGate?
     var nextMetricsAt = MonotonicClock.now()
     var nextSampleAt = MonotonicClock.now()
     var legacyServices: LegacyServices?
@@ -68,16 +70,23 @@ public final class Reactor {
         }
         if let endpoint = options.control {
             do {
-                control = try ControlServer(address: endpoint.address, port: endpoint.controlPort)
+                // The ZAP handler first: a Curve server without one admits every key.
+                gate = try options.security.map { try CurveGate(security: $0, host: options.host) }
+                let curve = options.security?.hostKeys
+                control = try ControlServer(address: endpoint.address, port: endpoint.controlPort, curve: curve)
                 events = try EventPublisher(
-                    address: endpoint.address, port: endpoint.controlPort + 1, host: options.host, instance: instance)
+                    address: endpoint.address, port: endpoint.controlPort + 1, host: options.host, instance: instance, curve: curve)
             } catch {
                 throw ReactorError.controlUnavailable(
                     "cannot serve control on tcp://\(endpoint.address):\(endpoint.controlPort) and events on port \(endpoint.controlPort + 1): \(error)")
             }
         } else {
+            gate = nil
             control = nil
             events = nil
+        }
+        if let gate {
+            authorizer.rightOfKey = { [unowned gate] name in gate.right(ofKeyNamed: name) }
         }
     }
 
@@ -106,7 +115,9 @@ public final class Reactor {
             }
         }
         if let control, let events {
-            log.note("control on \(control.endpoint), events on \(events.endpoint)")
+            let security = gate.map { "CurveZMQ, keys in \($0.store.authorizedPath)" } ?? "no authentication"
+            log.note("control on \(control.endpoint), events on \(events.endpoint) (\(security))")
+            for line in gate?.newAuthorizedIssues() ?? [] { log.note(line) }
         }
         if let endpoint = legacyServices?.registryEndpoint { log.note("service registry on \(endpoint)") }
         if let endpoint = legacyServices?.errorEndpoint { log.note("error bus collector on \(endpoint)") }
@@ -127,6 +138,7 @@ public final class Reactor {
         events?.closeGracefully()
         legacyServices?.close()
         for watcher in remoteWatchers { watcher.close() }
+        gate?.zap.close()
         return 0
     }
 
@@ -172,6 +184,9 @@ public final class Reactor {
         tagged += processes.pollItems()
         tagged += probes.pollItems().map { ($0.item, .probe($0.agent)) }
         if let control { tagged.append((control.pollItem, .control)) }
+        if let gate { tagged.append((gate.zap.pollItem, .zap)) }
+        if let monitor = control?.monitor { tagged.append((monitor.pollItem, .controlMonitor)) }
+        if let monitor = events?.monitor { tagged.append((monitor.pollItem, .eventsMonitor)) }
         tagged += legacyServices?.pollItems ?? []
         for watcher in remoteWatchers { tagged += watcher.pollItems }
         var items = tagged.map(\.item)
@@ -192,6 +207,14 @@ public final class Reactor {
                 if let status = processes.reap(agent) { onExit(agent, status) }
             case .pipe(let fd): processes.drain(fd)
             case .control: serveControlRequests()
+            case .zap:
+                for line in gate?.answerZAP(now: MonotonicClock.now()) ?? [] { log.note(line) }
+            case .controlMonitor:
+                let seen = control?.monitor?.pendingEvents() ?? []
+                for line in gate?.describe(seen, on: "control", now: MonotonicClock.now()) ?? [] { log.note(line) }
+            case .eventsMonitor:
+                let seen = events?.monitor?.pendingEvents() ?? []
+                for line in gate?.describe(seen, on: "events", now: MonotonicClock.now()) ?? [] { log.note(line) }
             case .registry: legacyServices?.serveRegistry { self.model.runtimes[$0]?.state.rawValue }
             case .errorBus: receiveErrorReports()
             case .remoteEvents(let host):

@@ -22,13 +22,32 @@ extension Reactor {
                 continue
             }
             do {
+                let credentials = peerCredentials(toReach: host)
                 let watcher = try RemoteHostWatcher(
-                    host: host, agents: agents, pollInterval: options.remotePollInterval, timeout: options.remoteTimeout, now: now)
+                    host: host, agents: agents, credentials: credentials,
+                    pollInterval: options.remotePollInterval, timeout: options.remoteTimeout, now: now)
                 remoteWatchers.append(watcher)
-                log.note("following \(agents.map(\.description).joined(separator: ", ")) through the supervisor of \(name) at \(watcher.controlEndpoint)")
+                let security = credentials.map { "CurveZMQ as key \($0.keyName)" } ?? "no authentication"
+                log.note("following \(agents.map(\.description).joined(separator: ", ")) through the supervisor of \(name) at \(watcher.controlEndpoint) (\(security))")
             } catch {
                 log.note("cannot follow host \(name): \(error)")
             }
+        }
+    }
+
+    /// CurveZMQ credentials for following `other`: this host's key and `other`'s public key,
+    /// when this supervisor uses CurveZMQ or `other` is not on loopback (where it must). Nil, with
+    /// the reason logged, when the keys are missing: the other host will then refuse us.
+    private func peerCredentials(toReach other: HostTable.Host) -> ClientCredentials? {
+        do {
+            if let gate { return try gate.credentials(toReach: other.name) }
+            guard !other.isLoopback else { return nil }
+            let store = KeyStore(directory: options.keysDirectory)
+            return ClientCredentials(keyName: options.host, keys: try store.hostKey(options.host),
+                                     serverPublicKey: try store.hostPublicKey(other.name))
+        } catch {
+            log.note("following host \(other.name) without CurveZMQ: \(error.description)")
+            return nil
         }
     }
 

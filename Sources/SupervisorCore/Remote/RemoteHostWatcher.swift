@@ -18,6 +18,8 @@ final class RemoteHostWatcher {
     let agents: [RemoteAgent]
     let pollInterval: TimeInterval
     let timeout: TimeInterval
+    /// With CurveZMQ: this supervisor's host key and the other host's public key.
+    let credentials: ClientCredentials?
     private let subscriber: ZMQSocket
     private var requester: ZMQSocket?
     private var outstanding: (id: String, sentAt: TimeInterval)?
@@ -29,15 +31,17 @@ final class RemoteHostWatcher {
     private var knownSeq: [String: UInt64] = [:]
     private var requestCounter = 0
 
-    init(host: HostTable.Host, agents: [RemoteAgent],
+    init(host: HostTable.Host, agents: [RemoteAgent], credentials: ClientCredentials?,
          pollInterval: TimeInterval, timeout: TimeInterval, now: TimeInterval) throws {
         self.host = host
         self.agents = agents
         self.pollInterval = pollInterval
         self.timeout = timeout
+        self.credentials = credentials
         nextPollAt = now
         subscriber = try ZMQSocket(.sub)
         try Self.keepAlive(subscriber)
+        try credentials?.apply(to: subscriber)
         try subscriber.setOption(ZMQ_SUBSCRIBE, bytes: Array(EventPublisher.Topic.agentState.rawValue.utf8))
         try subscriber.connect(Self.endpoint(host, port: host.controlPort + 1))
     }
@@ -147,6 +151,7 @@ final class RemoteHostWatcher {
             if requester == nil {
                 let socket = try ZMQSocket(.dealer)
                 try Self.keepAlive(socket)
+                try credentials?.apply(to: socket)
                 try socket.connect(controlEndpoint)
                 requester = socket
             }

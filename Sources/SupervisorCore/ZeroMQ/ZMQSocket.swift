@@ -6,6 +6,8 @@ public final class ZMQSocket {
     /// The socket types this project uses.
     public enum Kind {
         case req, rep, dealer, router, pub, sub
+        /// One-to-one, for inproc pipes such as a socket monitor's.
+        case pair
 
         var raw: Int32 {
             switch self {
@@ -15,6 +17,7 @@ public final class ZMQSocket {
             case .router: ZMQ_ROUTER
             case .pub: ZMQ_PUB
             case .sub: ZMQ_SUB
+            case .pair: ZMQ_PAIR
             }
         }
     }
@@ -22,11 +25,16 @@ public final class ZMQSocket {
     /// The raw handle, for zmq_poll items.
     public private(set) var handle: UnsafeMutableRawPointer?
 
+    /// The context the socket belongs to. Held so that a private context (tests, a ZAP handler's
+    /// peers) outlives its sockets: `zmq_ctx_term` would otherwise wait for them forever.
+    public let context: ZMQContext
+
     public init(_ kind: Kind, context: ZMQContext = .shared) throws {
         guard let socket = zmq_socket(context.handle, kind.raw) else {
             throw ZMQSocket.lastError("zmq_socket")
         }
         handle = socket
+        self.context = context
         // Never block process exit on unsent messages.
         try setOption(ZMQ_LINGER, Int32(0))
     }
@@ -147,6 +155,47 @@ public final class ZMQSocket {
             more = zmq_msg_more(&message) != 0
         }
         return (frames, peer)
+    }
+
+    /// A message with what libzmq knows of its sender.
+    public struct ReceivedMessage {
+        /// Every frame, a ROUTER's routing id first.
+        public var frames: [[UInt8]]
+        /// libzmq's `Peer-Address` (TCP peers), e.g. `10.0.0.2`.
+        public var peerAddress: String?
+        /// libzmq's `User-Id`: with CurveZMQ, the name the ZAP handler gave the client's key.
+        public var userId: String?
+    }
+
+    /// Receives a whole multipart message with its sender's `Peer-Address` and `User-Id`, or
+    /// nil when nothing is waiting. Never blocks for the first frame.
+    public func receiveMessageWithMetadata() throws -> ReceivedMessage? {
+        var received = ReceivedMessage(frames: [], peerAddress: nil, userId: nil)
+        var more = true
+        while more {
+            var message = zmq_msg_t()
+            zmq_msg_init(&message)
+            defer { zmq_msg_close(&message) }
+            while true {
+                let rc = zmq_msg_recv(&message, handle, received.frames.isEmpty ? ZMQ_DONTWAIT : 0)
+                if rc >= 0 { break }
+                let code = zmq_errno()
+                if code == EINTR { continue }
+                if code == EAGAIN && received.frames.isEmpty { return nil }
+                throw SystemError("zmq_msg_recv", errno: code, message: String(cString: zmq_strerror(code)))
+            }
+            // A ROUTER's routing-id frame carries no metadata; the body frames do.
+            if received.peerAddress == nil {
+                received.peerAddress = zmq_msg_gets(&message, "Peer-Address").map { String(cString: $0) }
+            }
+            if received.userId == nil {
+                received.userId = zmq_msg_gets(&message, "User-Id").map { String(cString: $0) }
+            }
+            let size = zmq_msg_size(&message)
+            received.frames.append(size == 0 ? [] : Array(UnsafeRawBufferPointer(start: zmq_msg_data(&message), count: size)))
+            more = zmq_msg_more(&message) != 0
+        }
+        return received
     }
 
     /// Receives a whole multipart message, or nil when nothing is waiting (`dontWait`).

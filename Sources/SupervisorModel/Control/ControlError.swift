@@ -8,6 +8,8 @@ public struct ControlError: Error, Equatable, Sendable, Codable, CustomStringCon
         case badArgument = "request.bad_argument"
         case tooLarge = "request.too_large"
         case forbidden = "request.forbidden"
+        /// The CurveZMQ handshake was refused (client side only: no reply can be sent).
+        case unauthenticated = "request.unauthenticated"
         case agentNotFound = "agent.not_found"
         case dependencyNotReady = "agent.dependency_not_ready"
         case logUnavailable = "agent.log_unavailable"

@@ -74,11 +74,17 @@ struct ExportPlan {
         return (graph.dependencies[agent.name] ?? []).filter { !dropped.contains($0) }.compactMap { manifest[$0] }
     }
 
-    /// Comment lines for the dependencies left out of an agent.
+    /// Comment lines for the dependencies left out of an agent: those closing a cycle, and those
+    /// on agents of another host when one host is exported.
     func droppedComments(of agent: AgentSpec) -> [String] {
-        (droppedDependencies[agent.name] ?? []).map {
+        let cycles = (droppedDependencies[agent.name] ?? []).map {
             "depends_on \($0.dependency) left out: it closes the dependency cycle \($0.cycle), which this format cannot start"
         }
+        let exported = Set(agents.map(\.name))
+        let remote = agent.dependsOn.filter { !exported.contains($0) }.compactMap { manifest[$0] }.map {
+            "depends_on \($0.host)/\($0.name) left out: it runs on host \($0.host), which this export does not include; start it first, or export all hosts together"
+        }
+        return cycles + remote
     }
 
     /// The environment of an agent in a container: its identity, the manifest's `env`, and the

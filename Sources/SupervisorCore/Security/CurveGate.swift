@@ -1,0 +1,89 @@
+import CZeroMQ
+import Foundation
+import SupervisorModel
+
+/// The daemon's side of CurveZMQ, owned by the reactor: the ZAP handler that admits client keys
+/// listed in `keys/authorized`, the rights of each admitted key for every request, the keys the
+/// supervisor itself uses to follow other hosts, and the log of refusals.
+///
+/// Refusals are logged with the key's name or abbreviated key and the peer address. A client
+/// with a wrong server key retries every ~100-200 ms, so repeats of one refusal within
+/// `quietPeriod` are counted and summed up in the next line instead of logged one by one.
+final class CurveGate {
+    let security: ControlSecurity
+    let store: KeyStore
+    let zap: ZAPHandler
+    let host: String
+    static let quietPeriod: TimeInterval = 10
+    private var lastLogged: [String: (at: TimeInterval, suppressed: Int)] = [:]
+    private var loggedIssues: [String] = []
+
+    /// Binds the ZAP handler; must run before any Curve server socket binds.
+    init(security: ControlSecurity, host: String) throws {
+        self.security = security
+        self.host = host
+        store = KeyStore(directory: security.keysDirectory)
+        zap = try ZAPHandler(keyStore: store)
+    }
+
+    /// The right of an admitted key, read from `keys/authorized` as it is now (a line removed or
+    /// changed takes effect at the next request).
+    func right(ofKeyNamed name: String?) -> ControlCommand.Right? {
+        guard let name else { return nil }
+        return store.authorized().keys.right(ofKeyNamed: name)
+    }
+
+    /// The credentials this supervisor uses to follow `other`'s supervisor: its own host key,
+    /// and the other host's public key.
+    func credentials(toReach other: String) throws(KeyIssue) -> ClientCredentials {
+        ClientCredentials(keyName: host, keys: security.hostKeys, serverPublicKey: try store.hostPublicKey(other))
+    }
+
+    /// Answers pending ZAP requests; returns the log lines for refusals.
+    func answerZAP(now: TimeInterval) -> [String] {
+        var lines: [String] = []
+        for decision in zap.handlePending() where !decision.accepted {
+            if let line = throttled("zap \(decision.address) \(decision.publicKey ?? "")", now: now, "control: \(decision.description)") {
+                lines.append(line)
+            }
+        }
+        return lines + newAuthorizedIssues()
+    }
+
+    /// Problems of `keys/authorized` not logged yet (at start, and after each edit of it).
+    func newAuthorizedIssues() -> [String] {
+        let issues = store.authorized().issues.map(\.description)
+        guard issues != loggedIssues else { return [] }
+        loggedIssues = issues
+        return issues.map { "control: \($0)" }
+    }
+
+    /// Log lines for handshake failures seen by a server socket's monitor (`what` names it).
+    func describe(_ events: [SocketEvent], on what: String, now: TimeInterval) -> [String] {
+        events.compactMap { event in
+            let reason: String
+            switch event.kind {
+            case .handshakeFailedProtocol(let code) where code == UInt32(ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH):
+                reason = "the client did not use CurveZMQ (no key)"
+            case .handshakeFailedProtocol(let code):
+                reason = "CurveZMQ handshake failed (\(SocketEvent.protocolErrorName(code))): the client may expect another server key"
+            case .handshakeFailedAuth:
+                return nil // the ZAP decision was logged with the key
+            default:
+                return nil
+            }
+            let peer = event.endpoint.isEmpty ? "a client" : event.endpoint
+            return throttled("\(what) \(reason)", now: now, "\(what): refused \(peer): \(reason)")
+        }
+    }
+
+    private func throttled(_ key: String, now: TimeInterval, _ line: String) -> String? {
+        if let last = lastLogged[key], now - last.at < Self.quietPeriod {
+            lastLogged[key] = (last.at, last.suppressed + 1)
+            return nil
+        }
+        let suppressed = lastLogged[key]?.suppressed ?? 0
+        lastLogged[key] = (now, 0)
+        return suppressed > 0 ? "\(line) (and \(suppressed) more like it in the last \(Int(Self.quietPeriod)) s)" : line
+    }
+}
