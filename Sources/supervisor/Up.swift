@@ -30,10 +30,10 @@ extension SupervisorCommand {
         @Flag(help: "Run in the background; return once start-up has ended.")
         var detach = false
 
-        @Flag(help: "Allow serving control on a non-loopback address without authentication (no CurveZMQ).")
+        @Flag(help: "Serve control and events without authentication (no CurveZMQ), also on a non-loopback address. Overrides --curve.")
         var insecureControl = false
 
-        @Flag(help: "Use CurveZMQ on a loopback address too (it is always used on other addresses).")
+        @Flag(help: "Use CurveZMQ on a loopback address too (it is used on other addresses unless --insecure-control).")
         var curve = false
 
         @Option(name: .customLong("keys"), help: "The key directory (CurveZMQ keys from `supervisor keys init`).")

@@ -111,7 +111,7 @@ private func mode(_ path: String) -> Int {
 /// Serialized: the handshakes poll with generous deadlines and should not compete for the CPU.
 @Suite("CurveZMQ: keys, ZAP handler and socket monitor on real sockets", .serialized)
 struct CurveTests {
-    @Test("an authorized key: request and reply go through, and User-Id is the key's name")
+    @Test("an authorized key: request and reply go through, and User-Id is the key (Z85)")
     func authorizedKey() throws {
         let directory = try TemporaryDirectory()
         let store = try makeStore(directory)
@@ -123,7 +123,7 @@ struct CurveTests {
 
         let message = try #require(rig.received.first)
         #expect(message.frames.last == Array("hello".utf8))
-        #expect(message.userId == "admin")
+        #expect(message.userId == admin.publicKey)
         #expect(message.peerAddress == "127.0.0.1")
         #expect(rig.replies[client] == [Array("reply:hello".utf8)])
 
@@ -138,10 +138,11 @@ struct CurveTests {
         #expect(try rig.pump { rig.serverEvents.contains { $0.kind == .handshakeSucceeded } })
 
         // A host key is authorized too (read), so supervisors can watch each other.
-        let peer = try rig.connectClient(keys: try store.hostKey("pc2"))
+        let pc2 = try store.hostKey("pc2")
+        let peer = try rig.connectClient(keys: pc2)
         try rig.send("status", from: peer)
         #expect(try rig.pump { !rig.replies[peer].isEmpty })
-        #expect(rig.received.last?.userId == "pc2")
+        #expect(rig.received.last?.userId == pc2.publicKey)
         #expect(rig.decisions.last?.right == .read)
     }
 
@@ -214,7 +215,7 @@ struct CurveTests {
         let first = try rig.connectClient(keys: monitorKey)
         try rig.send("status", from: first)
         #expect(try rig.pump { !rig.replies[first].isEmpty })
-        #expect(rig.received.last?.userId == "monitor")
+        #expect(rig.received.last?.userId == monitorKey.publicKey)
 
         let text = try #require(directory.read("keys/authorized"))
         let kept = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("monitor ") }
@@ -386,6 +387,22 @@ struct KeyStoreTests {
         #expect(keys.entry(named: "monitor")?.publicKey == (try store.clientKey("monitor").publicKey))
         #expect(keys.entry(forPublicKey: oldMonitor.publicKey) == nil)
         #expect(try store.clientKey("admin") == admin)
+    }
+
+    @Test("an authorized file with CRLF line endings: force replaces keys in their own lines")
+    func crlfAuthorized() throws {
+        let directory = try TemporaryDirectory()
+        let store = try makeStore(directory)
+        let text = try #require(directory.read("keys/authorized"))
+        try text.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: store.authorizedPath, atomically: false, encoding: .utf8)
+        let oldAdmin = try store.clientKey("admin").publicKey
+        _ = try store.initialize(hosts: ["mainpc", "pc2"], clients: [("admin", .admin)], force: true)
+        let newAdmin = try store.clientKey("admin").publicKey
+        #expect(newAdmin != oldAdmin)
+        let keys = store.authorized().keys
+        #expect(keys.entry(named: "admin")?.publicKey == newAdmin)
+        #expect(keys.entry(named: "monitor") != nil)
+        #expect(keys.entry(forPublicKey: oldAdmin) == nil)
     }
 
     @Test("authorized() re-reads the file only when it changed")

@@ -40,8 +40,10 @@ struct RemoteHostWatcherTests {
             return (Array(frames.dropLast()), body)
         }
 
-        func reply(_ request: (envelope: [[UInt8]], body: [String: Any]), instance: String, eventSeq: Int, state: String) {
-            let data: [String: Any] = ["instance": instance, "event_seq": eventSeq, "agents": [["name": "Base", "state": state]]]
+        /// A status reply; `state` nil leaves Base out (not in that host's manifest).
+        func reply(_ request: (envelope: [[UInt8]], body: [String: Any]), instance: String, eventSeq: Int, state: String?) {
+            let agents: [[String: Any]] = state.map { [["name": "Base", "state": $0], ["name": "Other", "state": "ready"]] } ?? []
+            let data: [String: Any] = ["instance": instance, "event_seq": eventSeq, "agents": agents]
             let reply: [String: Any] = ["ok": true, "id": request.body["id"] as? String ?? "", "data": data]
             router.sendMessage(request.envelope + [Array(try! JSONSerialization.data(withJSONObject: reply))])
         }
@@ -63,7 +65,7 @@ struct RemoteHostWatcherTests {
             serve(remote)
             var items = watcher.pollItems.map(\.item)
             _ = zmq_poll(&items, Int32(items.count), 20)
-            news += watcher.receiveEvents()
+            news += watcher.receiveEvents(now: MonotonicClock.now())
             news += watcher.receiveReplies(now: MonotonicClock.now())
         }
         return news
@@ -76,27 +78,44 @@ struct RemoteHostWatcherTests {
                                             pollInterval: 0.1, timeout: 1.5, now: MonotonicClock.now())
         defer { watcher.close() }
         let ready = SupervisorEvent.remoteAgentChanged(Self.base, state: .ready)
+        let reachable = SupervisorEvent.remoteHostChanged(host: "mainpc", reachable: true)
 
-        // The event stream: published until the subscription has arrived (slow joiner).
-        var news = pump(watcher, remote, until: { $0.contains(ready) }) { remote in
+        // While a request is out, the watcher sleeps until its deadline, not until the next poll.
+        let sentAt = MonotonicClock.now()
+        _ = watcher.tick(now: sentAt)
+        #expect(watcher.nextDeadline >= sentAt + 1.5 - 0.001)
+
+        // The first answers (event_seq 0) say `waiting`; the host is reachable after the agent
+        // news. Then the event stream, published until the subscription arrived (slow joiner).
+        var news = pump(watcher, remote, until: { $0.contains(ready) && $0.contains(reachable) }) { remote in
             remote.publish(instance: "A", seq: 5, to: "ready")
-            _ = remote.nextRequest() // left unanswered for now
+            if let request = remote.nextRequest() { remote.reply(request, instance: "A", eventSeq: 0, state: "waiting") }
         }
-        #expect(news.contains(ready))
+        let firstReachable = try #require(news.firstIndex(of: reachable))
+        let firstAgentNews = news.firstIndex { if case .remoteAgentChanged = $0 { true } else { false } }
+        #expect(firstAgentNews.map { $0 < firstReachable } == true, "\(news)")
 
-        // A reply built before that event (event_seq 3) says `starting`: ignored. The host is
-        // reachable from its first answer.
-        news = pump(watcher, remote, until: { $0.contains(.remoteHostChanged(host: "mainpc", reachable: true)) }) { remote in
-            if let request = remote.nextRequest() { remote.reply(request, instance: "A", eventSeq: 3, state: "starting") }
+        // A reply built before that event (event_seq 3) says `starting`: ignored.
+        var answered = 0
+        news = pump(watcher, remote, until: { _ in answered >= 3 }) { remote in
+            if let request = remote.nextRequest() { remote.reply(request, instance: "A", eventSeq: 3, state: "starting"); answered += 1 }
         }
         #expect(!news.contains(.remoteAgentChanged(Self.base, state: .starting)), "\(news)")
 
-        // A newer reply (event_seq 7) applies: an event it reflects was missed.
+        // A reply with the event's own seq agrees with it; a newer one (event_seq 7) applies: an
+        // event it reflects was missed.
         let stopped = SupervisorEvent.remoteAgentChanged(Self.base, state: .stopped)
         news = pump(watcher, remote, until: { $0.contains(stopped) }) { remote in
             if let request = remote.nextRequest() { remote.reply(request, instance: "A", eventSeq: 7, state: "stopped") }
         }
         #expect(news.contains(stopped))
+
+        // Left out of a reply (gone from that host's manifest): unknown, so not ready.
+        let unknown = SupervisorEvent.remoteAgentChanged(Self.base, state: nil)
+        news = pump(watcher, remote, until: { $0.contains(unknown) }) { remote in
+            if let request = remote.nextRequest() { remote.reply(request, instance: "A", eventSeq: 8, state: nil) }
+        }
+        #expect(news.contains(unknown))
 
         // The remote supervisor restarted (instance B): its small numbers count again.
         let starting = SupervisorEvent.remoteAgentChanged(Self.base, state: .starting)
@@ -105,11 +124,14 @@ struct RemoteHostWatcherTests {
             if let request = remote.nextRequest() { remote.reply(request, instance: "B", eventSeq: 1, state: "starting") }
         }
         #expect(news.contains(starting))
+        #expect(!news.contains(.remoteHostChanged(host: "mainpc", reachable: false)), "a restart of the other side is not a silence")
 
-        // No answers any more: unreachable after the timeout, once.
-        news = pump(watcher, remote, until: { $0.contains(.remoteHostChanged(host: "mainpc", reachable: false)) }) { remote in
-            _ = remote.nextRequest()
-        }
-        #expect(news.filter { $0 == .remoteHostChanged(host: "mainpc", reachable: false) }.count == 1)
+        // No answers any more: unreachable after the timeout, and said once.
+        let lost = SupervisorEvent.remoteHostChanged(host: "mainpc", reachable: false)
+        news = pump(watcher, remote, until: { $0.contains(lost) }) { remote in _ = remote.nextRequest() }
+        #expect(news.contains(lost))
+        let after = MonotonicClock.now()
+        news = pump(watcher, remote, until: { _ in MonotonicClock.now() > after + 2 }) { remote in _ = remote.nextRequest() }
+        #expect(!news.contains(lost), "\(news)")
     }
 }

@@ -101,6 +101,20 @@ struct HostSupervisorRemoteTests {
         #expect(driver.supervisor.remoteAgentsNeeded == [Self.memory])
     }
 
+    @Test("reload: a remote dependency dropped from the manifest no longer holds its agent back")
+    func reloadDropsRemoteDependency() throws {
+        var driver = try driver()
+        driver.send(.startAll)
+        #expect(driver.state("Local") == .waiting)
+        let edited = Self.yaml.replacingOccurrences(of: "Local: {host: mainpc, depends_on: [pc2/Memory]}", with: "Local: {host: mainpc}")
+        let manifest = try ManifestTestSupport.loadValid(edited)
+        let (result, actions) = driver.supervisor.reload(manifest, now: driver.now)
+        #expect((try? result.get())?.changed == ["Local"])
+        #expect(actions.spawned == ["Local"])
+        #expect(driver.supervisor.remoteAgentsNeeded.isEmpty)
+        #expect(driver.supervisor.remoteHosts.isEmpty)
+    }
+
     @Test("plan names the remote dependencies an agent waits for")
     func planShowsRemote() throws {
         let manifest = try ManifestTestSupport.loadValid(Self.yaml)

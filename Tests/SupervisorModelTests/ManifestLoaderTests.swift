@@ -245,4 +245,26 @@ struct ManifestLoaderTests {
         #expect(result.issues.map(\.code) == [.fileUnreadable])
         #expect(result.issues.first?.file == "/nonexistent/agents.yaml")
     }
+
+    @Test("probes go to the agent's host address (where legacy agents bind), unless set, named, or legacy_env is off")
+    func probeAddressFollowsTheHost() throws {
+        let hosts = HostTable(file: "hosts", hosts: [
+            .init(name: "mainpc", address: "10.0.0.1", controlPort: 7700),
+            .init(name: "pc2", address: "pc2.lan", controlPort: 7710),
+        ])
+        let yaml = """
+            defaults: {command: [/bin/a], health: {kind: zmq, port: 9000}}
+            agents:
+              Legacy: {host: mainpc}
+              Own: {host: mainpc, legacy_env: false, health: {port: 9001}}
+              Set: {host: mainpc, health: {port: 9002, address: 127.0.0.1}}
+              Named: {host: pc2}
+            """
+        let manifest = try #require(ManifestLoader.load(text: yaml, file: "agents.yaml", environment: [:], hosts: hosts).manifest)
+        #expect(manifest["Legacy"]?.health.probeAddress == "10.0.0.1")
+        #expect(manifest["Own"]?.health.probeAddress == "127.0.0.1")
+        #expect(manifest["Set"]?.health.probeAddress == "127.0.0.1")
+        #expect(manifest["Named"]?.health.probeAddress == "127.0.0.1")
+        #expect(ManifestLoader.isNumericAddress("::1") && !ManifestLoader.isNumericAddress("256.1.1.1"))
+    }
 }

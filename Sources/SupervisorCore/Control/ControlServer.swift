@@ -53,7 +53,7 @@ final class ControlServer {
         var batch: [Incoming] = []
         while batch.count < Self.batchSize, let message = try? socket.receiveMessageWithMetadata() {
             if var incoming = Self.split(message.frames, peer: message.peerAddress) {
-                incoming.client.keyName = message.userId.flatMap { $0.isEmpty ? nil : $0 }
+                incoming.client.publicKey = message.userId.flatMap { $0.isEmpty ? nil : $0 }
                 batch.append(incoming)
             }
         }
@@ -88,11 +88,12 @@ final class ControlServer {
     }
 }
 
-/// Who sent a request: libzmq's routing id, the TCP peer address, and with CurveZMQ the name
-/// of the client's key (from the ZAP handler).
+/// Who sent a request: libzmq's routing id, the TCP peer address, and with CurveZMQ the
+/// client's public key (the User-Id the ZAP handler gave it) and that key's name.
 struct ControlClientIdentity {
     var routingId: [UInt8]
     var peerAddress: String?
+    var publicKey: String?
     var keyName: String?
 
     /// `key admin from 10.0.0.2 (id 0a1b2c3d)` or `127.0.0.1 (id 0a1b2c3d)` for logs and
@@ -108,14 +109,22 @@ struct ControlClientIdentity {
 /// with it, the right comes from the client key's line in `keys/authorized`, looked up at every
 /// request so an edit of that file takes effect at once.
 struct ControlAuthorizer {
-    /// The right of an admitted key name; nil when control is not authenticated.
-    var rightOfKey: ((String?) -> ControlCommand.Right?)?
+    /// The authorized entry of a client's public key; nil when control is not authenticated.
+    var entryOfKey: ((String?) -> AuthorizedKeys.Entry?)?
+
+    /// The client with its key's current name filled in.
+    func identify(_ client: ControlClientIdentity) -> ControlClientIdentity {
+        guard let entryOfKey, let key = client.publicKey else { return client }
+        var named = client
+        named.keyName = entryOfKey(key)?.name ?? Z85Key.abbreviated(key)
+        return named
+    }
 
     /// nil when allowed, else the refusal.
     func refusal(_ client: ControlClientIdentity, _ command: ControlCommand) -> ControlError? {
-        guard let rightOfKey else { return nil }
+        guard let entryOfKey else { return nil }
         let needed = command.requiredRight
-        let right = rightOfKey(client.keyName)
+        let right = entryOfKey(client.publicKey)?.right
         if right == .admin || (right == .read && needed == .read) { return nil }
         let who = client.keyName.map { "key '\($0)'" } ?? "this client"
         let has = right.map { "has only the \($0.rawValue) right" } ?? "is no longer in keys/authorized"

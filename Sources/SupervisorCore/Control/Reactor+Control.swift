@@ -5,7 +5,8 @@ extension Reactor {
     /// Answers every waiting control request (up to a batch per reactor turn).
     func serveControlRequests() {
         guard let control else { return }
-        for incoming in control.receiveBatch() {
+        for var incoming in control.receiveBatch() {
+            incoming.client = authorizer.identify(incoming.client)
             let reply: ControlReply
             var commandName = "?"
             switch incoming.request {

@@ -86,7 +86,7 @@ public final class Reactor {
             events = nil
         }
         if let gate {
-            authorizer.rightOfKey = { [unowned gate] name in gate.right(ofKeyNamed: name) }
+            authorizer.entryOfKey = { [unowned gate] key in gate.entry(ofKey: key) }
         }
     }
 
@@ -218,7 +218,7 @@ public final class Reactor {
             case .registry: legacyServices?.serveRegistry { self.model.runtimes[$0]?.state.rawValue }
             case .errorBus: receiveErrorReports()
             case .remoteEvents(let host):
-                for news in remoteWatchers.first(where: { $0.host.name == host })?.receiveEvents() ?? [] { feed(news) }
+                for news in remoteWatchers.first(where: { $0.host.name == host })?.receiveEvents(now: MonotonicClock.now()) ?? [] { feed(news) }
             case .remoteReply(let host):
                 let now = MonotonicClock.now()
                 for news in remoteWatchers.first(where: { $0.host.name == host })?.receiveReplies(now: now) ?? [] { feed(news) }

@@ -8,9 +8,9 @@ import SupervisorModel
 /// heartbeat. No reply within `timeout` makes the host unreachable.
 ///
 /// Beliefs are ordered by the remote supervisor's own sequence numbers: an event is applied only
-/// if newer than what is known about that agent, and a status reply carries the sequence number
-/// of the last event published before it, so neither can overwrite newer news with older. A new
-/// `instance` (the remote supervisor restarted) resets the numbering.
+/// if it is not older than what is known about that agent, and a status reply carries the
+/// sequence number of the last event published before it, so neither can overwrite newer news
+/// with older. A new `instance` (the remote supervisor restarted) resets the numbering.
 ///
 /// Owned by the reactor thread, which polls `pollItems` and calls `tick` on time.
 final class RemoteHostWatcher {
@@ -20,13 +20,20 @@ final class RemoteHostWatcher {
     let timeout: TimeInterval
     /// With CurveZMQ: this supervisor's host key and the other host's public key.
     let credentials: ClientCredentials?
-    private let subscriber: ZMQSocket
+    /// Largest message accepted from the other supervisor.
+    static let maxMessageSize: Int64 = 16 << 20
+    /// Messages read per call, so a flood cannot starve the reactor.
+    static let batchSize = 256
+    private var subscriber: ZMQSocket
     private var requester: ZMQSocket?
     private var outstanding: (id: String, sentAt: TimeInterval)?
     private(set) var nextPollAt: TimeInterval
     /// nil until the first answer or timeout.
     private(set) var reachable: Bool?
     private var instance: String?
+    /// When `instance` was learned from an event: an older request's reply from another instance
+    /// is stale.
+    private var instanceFromEventAt: TimeInterval?
     /// Per remote agent: the remote sequence number of the news last applied.
     private var knownSeq: [String: UInt64] = [:]
     private var requestCounter = 0
@@ -39,11 +46,7 @@ final class RemoteHostWatcher {
         self.timeout = timeout
         self.credentials = credentials
         nextPollAt = now
-        subscriber = try ZMQSocket(.sub)
-        try Self.keepAlive(subscriber)
-        try credentials?.apply(to: subscriber)
-        try subscriber.setOption(ZMQ_SUBSCRIBE, bytes: Array(EventPublisher.Topic.agentState.rawValue.utf8))
-        try subscriber.connect(Self.endpoint(host, port: host.controlPort + 1))
+        subscriber = try Self.subscribe(to: host, credentials: credentials)
     }
 
     var controlEndpoint: String { Self.endpoint(host, port: host.controlPort) }
@@ -59,9 +62,9 @@ final class RemoteHostWatcher {
         return items
     }
 
-    /// When `tick` must run next.
+    /// When `tick` must run next: the reply's deadline while a request is out, else the next poll.
     var nextDeadline: TimeInterval {
-        outstanding.map { min($0.sentAt + timeout, nextPollAt) } ?? nextPollAt
+        outstanding.map { $0.sentAt + timeout } ?? nextPollAt
     }
 
     /// Sends the next status request when due, and declares the host unreachable when the last
@@ -70,9 +73,14 @@ final class RemoteHostWatcher {
         var news: [SupervisorEvent] = []
         if let pending = outstanding, now >= pending.sentAt + timeout {
             outstanding = nil
-            // A fresh socket drops whatever the old one still queued for a dead connection.
+            // Fresh sockets drop whatever the old ones queued for a dead connection, and retry
+            // a handshake the other host refused (libzmq does not, once refused).
             requester?.close()
             requester = nil
+            if let fresh = try? Self.subscribe(to: host, credentials: credentials) {
+                subscriber.close()
+                subscriber = fresh
+            }
             if reachable != false {
                 reachable = false
                 news.append(.remoteHostChanged(host: host.name, reachable: false))
@@ -86,17 +94,23 @@ final class RemoteHostWatcher {
     }
 
     /// Reads what arrived on the event stream.
-    func receiveEvents() -> [SupervisorEvent] {
+    func receiveEvents(now: TimeInterval) -> [SupervisorEvent] {
         var news: [SupervisorEvent] = []
-        while let frames = try? subscriber.receiveMessage(dontWait: true) {
+        for _ in 0..<Self.batchSize {
+            guard let frames = try? subscriber.receiveMessage(dontWait: true) else { break }
             guard frames.count == 2,
                   let event = (try? JSONSerialization.jsonObject(with: Data(frames[1]))) as? [String: Any],
                   let name = event["agent"] as? String, let to = (event["to"] as? String).flatMap(AgentState.init),
                   let seq = (event["seq"] as? NSNumber)?.uint64Value else { continue }
             if let eventInstance = event["instance"] as? String, eventInstance != instance {
-                // The remote supervisor restarted (or this is the first news): ask at once.
+                // The remote supervisor restarted (or this is the first news): ask again at once;
+                // a request still out went to the old one.
                 adopt(instance: eventInstance)
-                nextPollAt = 0
+                instanceFromEventAt = now
+                outstanding = nil
+                requester?.close()
+                requester = nil
+                nextPollAt = now
             }
             news += apply(name, state: to, seq: seq)
         }
@@ -106,19 +120,29 @@ final class RemoteHostWatcher {
     /// Reads status replies.
     func receiveReplies(now: TimeInterval) -> [SupervisorEvent] {
         var news: [SupervisorEvent] = []
-        while let requester, let frames = try? requester.receiveMessage(dontWait: true) {
+        for _ in 0..<Self.batchSize {
+            guard let requester, let frames = try? requester.receiveMessage(dontWait: true) else { break }
             guard let body = frames.last,
                   let reply = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
-                  let id = reply["id"] as? String, id == outstanding?.id else { continue }
+                  let id = reply["id"] as? String, let sent = outstanding, id == sent.id else { continue }
             outstanding = nil
-            if reply["ok"] as? Bool == true, let data = reply["data"] as? [String: Any] {
-                if let replyInstance = data["instance"] as? String, replyInstance != instance { adopt(instance: replyInstance) }
-                let seq = (data["event_seq"] as? NSNumber)?.uint64Value ?? 0
-                for agent in data["agents"] as? [[String: Any]] ?? [] {
-                    guard let name = agent["name"] as? String, let state = (agent["state"] as? String).flatMap(AgentState.init) else { continue }
-                    news += apply(name, state: state, seq: seq)
+            let data = reply["data"] as? [String: Any]
+            let replyInstance = data?["instance"] as? String
+            if let replyInstance, replyInstance != instance, let learned = instanceFromEventAt, learned > sent.sentAt {
+                // Built by the previous run of that supervisor: ask the new one.
+                nextPollAt = now
+                continue
+            }
+            if let replyInstance, replyInstance != instance { adopt(instance: replyInstance) }
+            let seq = (data?["event_seq"] as? NSNumber)?.uint64Value ?? 0
+            var states: [String: AgentState] = [:]
+            for agent in data?["agents"] as? [[String: Any]] ?? [] {
+                if let name = agent["name"] as? String, let state = (agent["state"] as? String).flatMap(AgentState.init) {
+                    states[name] = state
                 }
             }
+            // An agent the reply leaves out (or an error reply) is not known there: not ready.
+            for remote in agents { news += apply(remote.name, state: states[remote.name], seq: seq) }
             // The host counts as back only after its answer is applied, so a belief from before
             // the silence never starts an agent.
             if reachable != true {
@@ -134,7 +158,7 @@ final class RemoteHostWatcher {
         requester?.close()
     }
 
-    private func apply(_ name: String, state: AgentState, seq: UInt64) -> [SupervisorEvent] {
+    private func apply(_ name: String, state: AgentState?, seq: UInt64) -> [SupervisorEvent] {
         guard let remote = agents.first(where: { $0.name == name }) else { return [] }
         if let known = knownSeq[name], known > seq { return [] }
         knownSeq[name] = seq
@@ -147,35 +171,43 @@ final class RemoteHostWatcher {
     }
 
     private func sendStatusRequest(now: TimeInterval) {
+        requestCounter += 1
+        let id = "watch-\(host.name)-\(requestCounter)"
+        // Whatever happens, the timeout answers for this request.
+        outstanding = (id, now)
         do {
             if requester == nil {
                 let socket = try ZMQSocket(.dealer)
-                try Self.keepAlive(socket)
-                try credentials?.apply(to: socket)
+                try Self.configure(socket, credentials: credentials)
                 try socket.connect(controlEndpoint)
                 requester = socket
             }
-            requestCounter += 1
-            let id = "watch-\(host.name)-\(requestCounter)"
-            let request: [String: Any] = [
-                "v": ControlRequest.version, "cmd": "status", "id": id, "args": ["agents": agents.map(\.name)],
-            ]
-            let body = try JSONSerialization.data(withJSONObject: request)
-            // Not sent (queue full while the connection is down) is answered by the timeout too.
-            _ = requester?.sendMessage([Array(body)])
-            outstanding = (id, now)
+            // Every agent of the host: one missing from its manifest shows as unknown there.
+            let request: [String: Any] = ["v": ControlRequest.version, "cmd": "status", "id": id]
+            _ = requester?.sendMessage([Array(try JSONSerialization.data(withJSONObject: request))])
         } catch {
-            outstanding = (id: "failed", sentAt: now)
+            requester?.close()
+            requester = nil
         }
+    }
+
+    private static func subscribe(to host: HostTable.Host, credentials: ClientCredentials?) throws -> ZMQSocket {
+        let socket = try ZMQSocket(.sub)
+        try configure(socket, credentials: credentials)
+        try socket.setOption(ZMQ_SUBSCRIBE, bytes: Array(EventPublisher.Topic.agentState.rawValue.utf8))
+        try socket.connect(endpoint(host, port: host.controlPort + 1))
+        return socket
     }
 
     /// ZeroMQ heartbeats close a connection whose peer went silent, so it reconnects promptly
     /// once the network is back instead of waiting for TCP to give up.
-    private static func keepAlive(_ socket: ZMQSocket) throws {
+    private static func configure(_ socket: ZMQSocket, credentials: ClientCredentials?) throws {
         try socket.setOption(ZMQ_HEARTBEAT_IVL, Int32(1000))
         try socket.setOption(ZMQ_HEARTBEAT_TIMEOUT, Int32(3000))
         try socket.setOption(ZMQ_RECONNECT_IVL, Int32(200))
         try socket.setOption(ZMQ_RECONNECT_IVL_MAX, Int32(2000))
+        try socket.setOption(ZMQ_MAXMSGSIZE, int64: maxMessageSize)
+        try credentials?.apply(to: socket)
     }
 
     private static func endpoint(_ host: HostTable.Host, port: Int) -> String {

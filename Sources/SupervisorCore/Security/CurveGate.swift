@@ -26,11 +26,12 @@ final class CurveGate {
         zap = try ZAPHandler(keyStore: store)
     }
 
-    /// The right of an admitted key, read from `keys/authorized` as it is now (a line removed or
-    /// changed takes effect at the next request).
-    func right(ofKeyNamed name: String?) -> ControlCommand.Right? {
-        guard let name else { return nil }
-        return store.authorized().keys.right(ofKeyNamed: name)
+    /// The entry of an admitted key (its Z85 public key, libzmq's User-Id), read from
+    /// `keys/authorized` as it is now: a line removed, changed, or given a new key takes effect
+    /// at the next request, even on a connection opened before.
+    func entry(ofKey publicKey: String?) -> AuthorizedKeys.Entry? {
+        guard let publicKey else { return nil }
+        return store.authorized().keys.entry(forPublicKey: publicKey)
     }
 
     /// The credentials this supervisor uses to follow `other`'s supervisor: its own host key,
@@ -78,6 +79,10 @@ final class CurveGate {
     }
 
     private func throttled(_ key: String, now: TimeInterval, _ line: String) -> String? {
+        if lastLogged.count > 1000 {
+            // Many distinct peers: forget the ones quiet for a while (a scan must not grow this).
+            lastLogged = lastLogged.filter { now - $0.value.at < Self.quietPeriod }
+        }
         if let last = lastLogged[key], now - last.at < Self.quietPeriod {
             lastLogged[key] = (last.at, last.suppressed + 1)
             return nil

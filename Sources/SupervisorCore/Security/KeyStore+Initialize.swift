@@ -115,13 +115,15 @@ extension KeyStore {
         }
         let (current, issues) = AuthorizedKeys.parse(text: existingText ?? "", file: authorizedPath)
         report.issues = issues
-        var lines = (existingText ?? AuthorizedKeys.header).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Lines as the parser counts them (`\r\n` is one newline), so entry.line indexes them.
+        var lines = (existingText ?? AuthorizedKeys.header)
+            .split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var added: [String] = [], updated: [String] = [], notes: [String] = []
         for key in keys {
             if let entry = current.entry(named: key.name) {
                 guard entry.publicKey != key.publicKey else { continue }
-                if key.generated {
+                if key.generated, lines.indices.contains(entry.line - 1) {
                     lines[entry.line - 1] = lines[entry.line - 1].replacingOccurrences(of: entry.publicKey, with: key.publicKey)
                     updated.append(key.name)
                 } else {

@@ -99,9 +99,12 @@ public final class ZAPHandler {
             // A REP socket must answer before it can receive again, so even a request too short
             // to carry an id gets a (500) reply.
             let requestId = frames.count > 1 ? frames[1] : []
+            // User-Id is the client's public key, so each request can be checked against
+            // `authorized` as it is then: a key replaced under the same name loses its rights.
+            let userId = decision.accepted ? decision.publicKey ?? "" : ""
             let reply: [[UInt8]] = [
                 Array("1.0".utf8), requestId, Array(String(decision.statusCode).utf8),
-                Array(decision.reason.utf8), Array((decision.name ?? "").utf8), [],
+                Array(decision.reason.utf8), Array(userId.utf8), [],
             ]
             socket.sendMessage(reply)
             decisions.append(decision)

@@ -80,9 +80,11 @@ public enum ManifestLoader {
             agents.append(spec)
         }
         if let hosts {
-            // A legacy agent binds BIND_ADDRESS, its host's address: probe it there.
+            // A legacy agent binds BIND_ADDRESS, its host's address: probe it there. Only a
+            // numeric address: a host name would be resolved on the supervisor's own thread.
             for index in agents.indices where agents[index].health.address == nil && agents[index].legacyEnvironment {
-                if let address = hosts[agents[index].host]?.address, address != "0.0.0.0", address != "::" {
+                if let address = hosts[agents[index].host]?.address, Self.isNumericAddress(address),
+                   address != "0.0.0.0", address != "::" {
                     agents[index].health.address = address
                 }
             }
@@ -163,5 +165,14 @@ public enum ManifestLoader {
             }
         }
         return ManifestIssue(.yamlSyntax, file: file, line: line, message: "YAML syntax: \(message)")
+    }
+
+    /// An IPv4 dotted quad or an IPv6 literal (not a name to resolve).
+    static func isNumericAddress(_ address: String) -> Bool {
+        if address.contains(":") { return address.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
+        let parts = address.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && (Int(part) ?? 256) <= 255
+        }
     }
 }

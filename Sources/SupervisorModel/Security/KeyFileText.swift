@@ -81,7 +81,7 @@ public struct KeyFileText: Equatable, Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             // Z85 itself contains '=', so only the first one separates field and value.
             guard let equals = line.firstIndex(of: "=") else {
-                throw KeyIssue(.syntax, file: file, line: lineNumber, message: "expected 'public-key = \"<key>\"' or 'secret-key = \"<key>\"', found \"\(line)\"")
+                throw KeyIssue(.syntax, file: file, line: lineNumber, message: "expected 'public-key = \"<key>\"' or 'secret-key = \"<key>\"' (the line is not shown: it may hold a secret key)")
             }
             let field = line[..<equals].trimmingBlanks()
             guard fieldNames.contains(field) else {

@@ -57,7 +57,7 @@ extension HostSupervisor {
     }
 
     mutating func onRemoteAgentChanged(
-        _ remote: RemoteAgent, state: AgentState, now: TimeInterval, _ actions: inout [SupervisorAction]
+        _ remote: RemoteAgent, state: AgentState?, now: TimeInterval, _ actions: inout [SupervisorAction]
     ) {
         guard remoteHosts[remote.host] != nil, !localDependents(of: remote).isEmpty else { return }
         let wasReady = isReady(remote)

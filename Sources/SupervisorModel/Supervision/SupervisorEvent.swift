@@ -23,8 +23,8 @@ public enum SupervisorEvent: Equatable, Sendable {
     /// kills every remaining process at once.
     case shutdown
     /// Another host's supervisor reported the state of an agent this host depends on (from its
-    /// event stream, or a status reply that reconciles it).
-    case remoteAgentChanged(RemoteAgent, state: AgentState)
+    /// event stream, or a status reply that reconciles it); nil: that host does not know it.
+    case remoteAgentChanged(RemoteAgent, state: AgentState?)
     /// Another host's supervisor started or stopped answering.
     case remoteHostChanged(host: String, reachable: Bool)
 }
