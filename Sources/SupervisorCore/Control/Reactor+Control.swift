@@ -18,7 +18,7 @@ extension Reactor {
                     reply = .failure(refusal, id: request.id)
                     log.note("control: refused \(request.command.name) from \(incoming.client.description): \(refusal.message)")
                 } else {
-                    reply = execute(request.command).withId(request.id)
+                    reply = execute(request.command, id: request.id)
                 }
             }
             control.reply(incoming.envelope, reply.bytes)
@@ -31,13 +31,13 @@ extension Reactor {
         }
     }
 
-    private func execute(_ command: ControlCommand) -> ControlReply {
+    private func execute(_ command: ControlCommand, id: String?) -> ControlReply {
         let now = MonotonicClock.now()
         switch command {
         case .ping:
-            return .success(["pong": true, "host": options.host, "pid": Int(getpid())])
+            return .success(["pong": true, "host": options.host, "pid": Int(getpid())], id: id)
         case .version:
-            return .success(["version": SupervisorVersion.text, "protocol": ControlRequest.version, "zmq": ZMQContext.version])
+            return .success(["version": SupervisorVersion.text, "protocol": ControlRequest.version, "zmq": ZMQContext.version], id: id)
         case .status(let names):
             // Names, group:<g> or all, as for start/stop/restart.
             switch names.isEmpty ? .success([]) : model.resolve(names) {
@@ -51,43 +51,43 @@ extension Reactor {
                 }
                 status.instance = instance
                 status.eventSeq = events?.sequence
-                return .encoded(status)
-            case .failure(let error): return .failure(error, id: nil)
+                return .encoded(status, id: id)
+            case .failure(let error): return .failure(error, id: id)
             }
         case .start, .stop, .restart:
             let (result, actions) = model.apply(command, now: now)
             for action in actions { perform(action) }
             drainPendingEvents()
             switch result {
-            case .success(let outcomes): return .encoded(["agents": outcomes])
-            case .failure(let error): return .failure(error, id: nil)
+            case .success(let outcomes): return .encoded(["agents": outcomes], id: id)
+            case .failure(let error): return .failure(error, id: id)
             }
         case .logs(let agent, let lines):
-            guard model.specs[agent] != nil else { return .failure(unknownAgent(agent), id: nil) }
+            guard model.specs[agent] != nil else { return .failure(unknownAgent(agent), id: id) }
             let path = "\(options.logDirectory)/\(agent).log"
             switch LogTail.lastLines(of: path, count: lines) {
-            case .success(let tail): return .success(["agent": agent, "path": path, "lines": tail.lines, "offset": tail.end])
-            case .failure(let error): return .failure(error, id: nil)
+            case .success(let tail): return .success(["agent": agent, "path": path, "lines": tail.lines, "offset": tail.end], id: id)
+            case .failure(let error): return .failure(error, id: id)
             }
         case .down:
             let running = model.order.filter { model.runtimes[$0]?.state.hasProcess == true }.count
             log.note("down requested: stopping agents, dependents first")
             feed(.shutdown)
-            return .success(["stopping": running, "host": options.host])
+            return .success(["stopping": running, "host": options.host], id: id)
         case .reload:
-            return reload(now: now)
+            return reload(now: now, id: id)
         }
     }
 
-    private func reload(now: TimeInterval) -> ControlReply {
+    private func reload(now: TimeInterval, id: String?) -> ControlReply {
         guard let manifestPath = options.manifestPath, let hostsPath = options.hostsPath else {
-            return .failure(ControlError(.manifestInvalid, "this supervisor was started without manifest files to reload"), id: nil)
+            return .failure(ControlError(.manifestInvalid, "this supervisor was started without manifest files to reload"), id: id)
         }
         let configuration = Configuration.load(manifestPath: manifestPath, hostsPath: hostsPath, environment: options.environment)
         let errors = configuration.issues.errors
         guard errors.isEmpty, let manifest = configuration.manifest else {
             return .failure(ControlError(.manifestInvalid, "\(errors.count) error(s) in the manifest; nothing was changed",
-                                         details: errors.map(\.description)), id: nil)
+                                         details: errors.map(\.description)), id: id)
         }
         let (result, actions) = model.reload(manifest, now: now)
         if case .success = result {
@@ -105,9 +105,9 @@ extension Reactor {
         case .success(let outcome):
             func names(_ list: [String]) -> String { list.isEmpty ? "none" : list.joined(separator: ", ") }
             log.note("reloaded: added \(names(outcome.added)); removed \(names(outcome.removed)); changed \(names(outcome.changed))")
-            return .encoded(outcome)
+            return .encoded(outcome, id: id)
         case .failure(let error):
-            return .failure(error, id: nil)
+            return .failure(error, id: id)
         }
     }
 
@@ -148,16 +148,18 @@ struct ControlReply {
     var error: ControlError?
     var bytes: [UInt8]
 
-    static func success(_ data: [String: Any]) -> ControlReply {
-        let object: [String: Any] = ["ok": true, "data": data]
+    static func success(_ data: [String: Any], id: String?) -> ControlReply {
+        var object: [String: Any] = ["ok": true, "data": data]
+        if let id { object["id"] = id }
         let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? []
         return ControlReply(ok: true, error: nil, bytes: bytes)
     }
 
-    static func encoded<T: Encodable>(_ data: T) -> ControlReply {
+    /// A Codable reply, encoded once with the request's id (so DEALER clients can match it).
+    static func encoded<T: Encodable>(_ data: T, id: String?) -> ControlReply {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let bytes = (try? encoder.encode(SuccessEnvelope(data: data))).map(Array.init) ?? []
+        let bytes = (try? encoder.encode(SuccessEnvelope(data: data, id: id))).map(Array.init) ?? []
         return ControlReply(ok: true, error: nil, bytes: bytes)
     }
 
@@ -169,18 +171,11 @@ struct ControlReply {
         let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? []
         return ControlReply(ok: false, error: error, bytes: bytes)
     }
-
-    /// The same reply carrying the request's id (so DEALER clients can match it).
-    func withId(_ id: String?) -> ControlReply {
-        guard let id, var object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return self }
-        object["id"] = id
-        let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? self.bytes
-        return ControlReply(ok: ok, error: error, bytes: bytes)
-    }
 }
 
 /// `{"ok": true, "data": ...}` for Codable replies.
 private struct SuccessEnvelope<T: Encodable>: Encodable {
     var ok = true
     var data: T
+    var id: String?
 }
