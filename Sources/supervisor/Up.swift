@@ -13,7 +13,9 @@ extension SupervisorCommand {
                 with backoff; agents that keep crashing are marked failed. On SIGINT/SIGTERM (or \
                 `supervisor down`) the agents stop in reverse dependency order and the supervisor \
                 exits 0. Status and control are served on the host's control port from the hosts \
-                file, events on the port after it. Only one supervisor per host runs at a time.
+                file, events on the port after it; off loopback both use CurveZMQ with the keys of \
+                `supervisor keys init`. Agents that depend on another host's agents wait until that \
+                host's supervisor reports them ready. Only one supervisor per host runs at a time.
                 """)
 
         @Argument(help: "The host whose agents to run, as named in the hosts file.")
@@ -27,7 +29,7 @@ extension SupervisorCommand {
         @Option(name: .long, help: "Log folder; agent logs go to <logs>/<host>/<agent>.log. Default: logs beside the manifest.")
         var logs: String?
 
-        @Flag(help: "Run in the background; return once start-up has ended.")
+        @Flag(help: "Run in the background; return once start-up has ended (or only other hosts' agents are awaited).")
         var detach = false
 
         @Flag(help: "Serve control and events without authentication (no CurveZMQ), also on a non-loopback address. Overrides --curve.")
