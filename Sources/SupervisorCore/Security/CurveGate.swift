@@ -73,8 +73,9 @@ final class CurveGate {
             default:
                 return nil
             }
-            let peer = event.endpoint.isEmpty ? "a client" : event.endpoint
-            return throttled("\(what) \(reason)", now: now, "\(what): refused \(peer): \(reason)")
+            // libzmq names the endpoint that was connected to, not the client's address.
+            let target = event.endpoint.isEmpty ? "" : " to \(event.endpoint)"
+            return throttled("\(what) \(reason)", now: now, "\(what): refused a connection\(target): \(reason)")
         }
     }
 
