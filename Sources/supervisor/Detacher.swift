@@ -67,30 +67,11 @@ struct Detacher {
         }
     }
 
-    /// Start-up has ended, or all that is left waits only for agents of other hosts, directly or
-    /// through local agents that do (those hosts may be started after this one, as `up --all`
-    /// does). Returns those remote agents, or nil while start-up goes on.
+    /// Start-up has ended (no remote agents awaited), or all that is left waits for agents of
+    /// other hosts (the model says which: `awaiting_remote`); nil while start-up goes on.
     static func settled(_ status: [String: Any]) -> [String]? {
         if status["phase"] as? String != "starting" { return [] }
-        var waiting: [String: [String]] = [:]
-        for agent in status["agents"] as? [[String: Any]] ?? [] {
-            let state = agent["state"] as? String
-            if state == "starting" || state == "stopping" { return nil }
-            if state == "waiting", let name = agent["name"] as? String { waiting[name] = agent["blocked_by"] as? [String] ?? [] }
-        }
-        // Agents known to wait only on other hosts, grown until nothing changes.
-        var remoteOnly: Set<String> = []
-        var grew = true
-        while grew {
-            grew = false
-            for (name, blockers) in waiting where !remoteOnly.contains(name) && !blockers.isEmpty
-                && blockers.allSatisfy({ $0.contains("/") || remoteOnly.contains($0) }) {
-                remoteOnly.insert(name)
-                grew = true
-            }
-        }
-        guard !waiting.isEmpty, remoteOnly.count == waiting.count else { return nil }
-        return Set(waiting.values.joined().filter { $0.contains("/") }).sorted()
+        return status["awaiting_remote"] as? [String]
     }
 
     private func processHasExited(_ pidfd: Int32) -> Bool {

@@ -60,7 +60,7 @@ struct RegistryClient {
     let port: Int
 
     func ask(_ request: [String: Any]) -> Result<[String: Any], ControlError> {
-        let endpoint = "tcp://\(address.contains(":") ? "[\(address)]" : address):\(port)"
+        let endpoint = ZMQEndpoint.tcp(address, port: port)
         do {
             let socket = try ZMQSocket(.req)
             try socket.connect(endpoint)

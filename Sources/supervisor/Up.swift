@@ -58,12 +58,12 @@ extension SupervisorCommand {
             }
             let configuration = try loadValidConfiguration(files: files, host: host)
             let endpoint = configuration.hosts[host]!
-            let security = try controlSecurity(endpoint)
+            let curveKeys = try controlKeys(endpoint)
             let logRoot = logs ?? configuration.baseDirectory + "/logs"
             let runDirectory = configuration.baseDirectory + "/run"
             if detach {
                 try Detacher(host: endpoint, logRoot: logRoot, runDirectory: runDirectory, arguments: foregroundArguments(host, logRoot),
-                             credentials: security.map { ownCredentials(host, $0) })
+                             credentials: curveKeys.map { ownCredentials(host, $0) })
                     .startInBackground()
                 return
             }
@@ -83,7 +83,7 @@ extension SupervisorCommand {
             options.hostsPath = files.hosts
             options.useCgroups = !noCgroups
             options.cgroupTag = CgroupTag.of(runDirectory: runDirectory)
-            options.security = security
+            options.curveKeys = curveKeys
             options.keysDirectory = keysDirectory
             let reactor: Reactor
             do {
@@ -104,10 +104,10 @@ extension SupervisorCommand {
                 let configuration = try loadValidConfiguration(files: files, host: target.name, allowEmpty: true)
                 guard !(configuration.manifest?.agents(on: target.name).isEmpty ?? true) else { continue }
                 let logRoot = logs ?? configuration.baseDirectory + "/logs"
-                let security = try controlSecurity(target)
+                let curveKeys = try controlKeys(target)
                 try Detacher(host: target, logRoot: logRoot, runDirectory: configuration.baseDirectory + "/run",
                              arguments: foregroundArguments(target.name, logRoot),
-                             credentials: security.map { ownCredentials(target.name, $0) }).startInBackground()
+                             credentials: curveKeys.map { ownCredentials(target.name, $0) }).startInBackground()
                 started += 1
             }
             if started == 0 {
@@ -125,13 +125,12 @@ extension SupervisorCommand {
             return arguments
         }
 
-        /// CurveZMQ for control and events: always on an address that is not loopback (unless
+        /// The host key pair when control and events use CurveZMQ: always on an address that is not loopback (unless
         /// --insecure-control), on loopback only with --curve. Missing keys are an error.
-        private func controlSecurity(_ endpoint: HostTable.Host) throws -> ControlSecurity? {
+        private func controlKeys(_ endpoint: HostTable.Host) throws -> CurveKeyPair? {
             if insecureControl || (endpoint.isLoopback && !curve) { return nil }
             do {
-                let keys = try KeyStore(directory: keysDirectory).hostKey(endpoint.name)
-                return ControlSecurity(keysDirectory: keysDirectory, hostKeys: keys)
+                return try KeyStore(directory: keysDirectory).hostKey(endpoint.name)
             } catch {
                 let place = "\(endpoint.address):\(endpoint.controlPort)"
                 printError("""
@@ -144,8 +143,8 @@ extension SupervisorCommand {
         }
 
         /// A supervisor's own key, used by `up --detach` to watch its start-up (hosts have read).
-        private func ownCredentials(_ host: String, _ security: ControlSecurity) -> ClientCredentials {
-            ClientCredentials(keyName: host, keys: security.hostKeys, serverPublicKey: security.hostKeys.publicKey)
+        private func ownCredentials(_ host: String, _ keys: CurveKeyPair) -> ClientCredentials {
+            ClientCredentials(keyName: host, keys: keys, serverPublicKey: keys.publicKey)
         }
     }
 }

@@ -86,10 +86,14 @@ final class NetworkLink: @unchecked Sendable {
     }
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, output: String) {
+    static func run(
+        _ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) -> (status: Int32, output: String) {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: executable)
         child.arguments = arguments
+        child.currentDirectoryURL = directory
+        child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         child.standardOutput = pipe
         child.standardError = pipe

@@ -41,19 +41,8 @@ struct TwoHostTests {
         @discardableResult
         func cli(on host: String, _ arguments: [String]) -> (status: Int32, output: String) {
             let argv = link.command(on: index(host), [SupervisorHarness.supervisorPath] + arguments)
-            let child = Process()
-            child.executableURL = URL(fileURLWithPath: argv[0])
-            child.arguments = Array(argv.dropFirst())
-            child.currentDirectoryURL = directory
             // The admin key from `keys init` (needed explicitly where the hosts are on loopback).
-            child.environment = ProcessInfo.processInfo.environment.merging(["SUPERVISOR_KEY": "admin"]) { $1 }
-            let pipe = Pipe()
-            child.standardOutput = pipe
-            child.standardError = pipe
-            do { try child.run() } catch { return (-1, "\(error)") }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            child.waitUntilExit()
-            return (child.terminationStatus, String(decoding: data, as: UTF8.self))
+            return NetworkLink.run(argv[0], Array(argv.dropFirst()), in: directory, environment: ["SUPERVISOR_KEY": "admin"])
         }
 
         /// The `status --json` reply of a host, asked from that host.

@@ -14,14 +14,7 @@ struct UpAllTests {
                   b: {host: pc2, command: [/bin/sleep, "1000"], health: {kind: none, start_period: 100ms}}
                 """,
             hostsText: "mainpc 127.0.0.1 \(ports[0])\npc2 127.0.0.1 \(ports[1])\n")
-        defer {
-            // The detached supervisors are not the harness's process: kill them by their locks.
-            for host in ["mainpc", "pc2"] {
-                let lock = harness.directory.appendingPathComponent("run/\(host).lock")
-                if let pid = harness.text(of: lock).split(separator: "\n").first.flatMap({ Int32($0) }) { kill(pid, SIGKILL) }
-            }
-            harness.cleanUp()
-        }
+        defer { Self.killDetachedSupervisors(of: harness) }
         let up = try harness.run(["up", "--all"])
         #expect(up.status == 0, "\(up.output)")
         #expect(up.output.contains("supervisor for mainpc running in the background"))
@@ -51,17 +44,21 @@ struct UpAllTests {
                   b: {host: pc2, command: [/bin/sleep, "1000"], health: {kind: none, start_period: 100ms}}
                 """,
             hostsText: "mainpc 127.0.0.1 \(ports[0])\npc2 127.0.0.1 \(ports[1])\n")
-        defer {
-            for host in ["mainpc", "pc2"] {
-                let lock = harness.directory.appendingPathComponent("run/\(host).lock")
-                if let pid = harness.text(of: lock).split(separator: "\n").first.flatMap({ Int32($0) }) { kill(pid, SIGKILL) }
-            }
-            harness.cleanUp()
-        }
+        defer { Self.killDetachedSupervisors(of: harness) }
         let up = try harness.run(["up", "--all"])
         #expect(up.status == 0, "\(up.output)")
         #expect(up.output.contains("waiting for other hosts: pc2/b"), "\(up.output)")
         #expect(eventually(timeout: 60) { (try? harness.run(["status"]).output.contains("mainpc: 2/2 ready")) == true })
         #expect(try harness.run(["down"]).status == 0)
+    }
+
+    /// The detached supervisors are not the harness's process: kill them by their locks, then
+    /// clean up.
+    static func killDetachedSupervisors(of harness: SupervisorHarness) {
+        for host in ["mainpc", "pc2"] {
+            let lock = harness.directory.appendingPathComponent("run/\(host).lock")
+            if let pid = harness.text(of: lock).split(separator: "\n").first.flatMap({ Int32($0) }) { kill(pid, SIGKILL) }
+        }
+        harness.cleanUp()
     }
 }

@@ -115,6 +115,20 @@ struct HostSupervisorRemoteTests {
         #expect(driver.supervisor.remoteHosts.isEmpty)
     }
 
+    @Test("start-up that waits only for other hosts, directly or through local agents, says which agents")
+    func awaitingOnlyOtherHosts() throws {
+        var driver = try driver()
+        driver.send(.startAll)
+        #expect(driver.supervisor.remoteAgentsAwaited == nil, "Free is still starting")
+        driver.advance(to: 2)
+        #expect(driver.state("Free") == .ready)
+        #expect(driver.supervisor.remoteAgentsAwaited == ["pc2/Memory"], "Chain waits for Local, which waits for pc2")
+        #expect(driver.supervisor.status(of: [], now: driver.now, supervisorPid: 1).awaitingRemote == ["pc2/Memory"])
+        driver.send(.remoteHostChanged(host: "pc2", reachable: true))
+        driver.send(.remoteAgentChanged(Self.memory, state: .ready))
+        #expect(driver.supervisor.remoteAgentsAwaited == nil, "Local is starting")
+    }
+
     @Test("plan names the remote dependencies an agent waits for")
     func planShowsRemote() throws {
         let manifest = try ManifestTestSupport.loadValid(Self.yaml)

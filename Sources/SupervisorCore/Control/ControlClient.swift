@@ -8,9 +8,8 @@ import SupervisorModel
 public final class ControlClient {
     public let host: HostTable.Host
     public let credentials: ClientCredentials?
-    public var endpoint: String { "tcp://\(bracketed):\(host.controlPort)" }
-    public var eventsEndpoint: String { "tcp://\(bracketed):\(host.controlPort + 1)" }
-    private var bracketed: String { host.address.contains(":") ? "[\(host.address)]" : host.address }
+    public var endpoint: String { ZMQEndpoint.tcp(host.address, port: host.controlPort) }
+    public var eventsEndpoint: String { ZMQEndpoint.tcp(host.address, port: host.controlPort + 1) }
 
     public init(host: HostTable.Host, credentials: ClientCredentials? = nil) {
         self.host = host

@@ -28,18 +28,12 @@ final class ControlServer {
     /// Binds the ROUTER; with `curve`, as a CurveZMQ server with that key pair (the ZAP handler
     /// must already be bound).
     init(address: String, port: Int, curve: CurveKeyPair? = nil) throws {
-        let host = address.contains(":") ? "[\(address)]" : address
-        endpoint = "tcp://\(host):\(port)"
+        endpoint = ZMQEndpoint.tcp(address, port: port)
         socket = try ZMQSocket(.router)
         try socket.setOption(ZMQ_MAXMSGSIZE, int64: Self.maxMessageSize)
         try socket.setOption(ZMQ_SNDHWM, Int32(10_000))
         try socket.setOption(ZMQ_RCVHWM, Int32(10_000))
-        if let curve {
-            try CurveSetup.configureServer(socket, keys: curve)
-            monitor = try SocketMonitor(socket, events: ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
-        } else {
-            monitor = nil
-        }
+        monitor = try CurveSetup.serve(socket, keys: curve)
         try socket.bind(endpoint)
     }
 
@@ -106,25 +100,25 @@ struct ControlClientIdentity {
 }
 
 /// Decides what a client may do. Without CurveZMQ (loopback by default) every client is admin;
-/// with it, the right comes from the client key's line in `keys/authorized`, looked up at every
-/// request so an edit of that file takes effect at once.
+/// with it, the right comes from the client key's line in `keys/authorized`, as the file is when
+/// a batch of requests is served, so an edit of it takes effect at the next request.
 struct ControlAuthorizer {
-    /// The authorized entry of a client's public key; nil when control is not authenticated.
-    var entryOfKey: ((String?) -> AuthorizedKeys.Entry?)?
+    /// The accepted keys; nil when control is not authenticated.
+    let authorized: AuthorizedKeys?
 
     /// The client with its key's current name filled in.
     func identify(_ client: ControlClientIdentity) -> ControlClientIdentity {
-        guard let entryOfKey, let key = client.publicKey else { return client }
+        guard let authorized, let key = client.publicKey else { return client }
         var named = client
-        named.keyName = entryOfKey(key)?.name ?? Z85Key.abbreviated(key)
+        named.keyName = authorized.entry(forPublicKey: key)?.name ?? Z85Key.abbreviated(key)
         return named
     }
 
     /// nil when allowed, else the refusal.
     func refusal(_ client: ControlClientIdentity, _ command: ControlCommand) -> ControlError? {
-        guard let entryOfKey else { return nil }
+        guard let authorized else { return nil }
         let needed = command.requiredRight
-        let right = entryOfKey(client.publicKey)?.right
+        let right = client.publicKey.flatMap { authorized.entry(forPublicKey: $0) }?.right
         if right == .admin || (right == .read && needed == .read) { return nil }
         let who = client.keyName.map { "key '\($0)'" } ?? "this client"
         let has = right.map { "has only the \($0.rawValue) right" } ?? "is no longer in keys/authorized"

@@ -31,18 +31,12 @@ final class EventPublisher {
 
     /// Binds the PUB; with `curve`, as a CurveZMQ server (subscribers need an authorized key).
     init(address: String, port: Int, host: String, instance: String, curve: CurveKeyPair? = nil) throws {
-        let bracketed = address.contains(":") ? "[\(address)]" : address
-        endpoint = "tcp://\(bracketed):\(port)"
+        endpoint = ZMQEndpoint.tcp(address, port: port)
         self.host = host
         self.instance = instance
         socket = try ZMQSocket(.pub)
         try socket.setOption(ZMQ_SNDHWM, Int32(100_000))
-        if let curve {
-            try CurveSetup.configureServer(socket, keys: curve)
-            monitor = try SocketMonitor(socket, events: ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
-        } else {
-            monitor = nil
-        }
+        monitor = try CurveSetup.serve(socket, keys: curve)
         try socket.bind(endpoint)
     }
 

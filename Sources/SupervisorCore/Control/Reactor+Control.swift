@@ -5,7 +5,11 @@ extension Reactor {
     /// Answers every waiting control request (up to a batch per reactor turn).
     func serveControlRequests() {
         guard let control else { return }
-        for var incoming in control.receiveBatch() {
+        let batch = control.receiveBatch()
+        guard !batch.isEmpty else { return }
+        // One look at keys/authorized per batch (a stat; a read only when it changed).
+        let authorizer = ControlAuthorizer(authorized: gate?.store.authorized().keys)
+        for var incoming in batch {
             incoming.client = authorizer.identify(incoming.client)
             let reply: ControlReply
             var commandName = "?"

@@ -19,9 +19,8 @@ final class LegacyServices {
 
     init(manifest: Manifest, hosts: HostTable, host: String, logDirectory: String) throws {
         let address = hosts[host]?.address ?? "127.0.0.1"
-        let bracketed = address.contains(":") ? "[\(address)]" : address
         if let registry = manifest.registry, registry.host == host {
-            let endpoint = "tcp://\(bracketed):\(registry.port)"
+            let endpoint = ZMQEndpoint.tcp(address, port: registry.port)
             let socket = try ZMQSocket(.router)
             try socket.setOption(ZMQ_MAXMSGSIZE, int64: 1 << 20)
             do { try socket.bind(endpoint) } catch { throw LegacyServiceError(what: "service registry", endpoint: endpoint, error: error) }
@@ -32,7 +31,7 @@ final class LegacyServices {
             registryEndpoint = nil
         }
         if let bus = manifest.errorBus, bus.host == host {
-            let endpoint = "tcp://\(bracketed):\(bus.port)"
+            let endpoint = ZMQEndpoint.tcp(address, port: bus.port)
             let socket = try ZMQSocket(.sub)
             try socket.setOption(ZMQ_MAXMSGSIZE, int64: 1 << 20)
             try socket.setOption(ZMQ_SUBSCRIBE, bytes: [])

@@ -168,9 +168,7 @@ final class ProbeRunner {
         // Reconnect fast while the agent has not bound yet, so its first answer is not delayed.
         try socket.setOption(ZMQ_RECONNECT_IVL, Int32(10))
         try socket.setOption(ZMQ_RECONNECT_IVL_MAX, Int32(100))
-        let address = health.probeAddress
-        let host = address.contains(":") ? "[\(address)]" : address
-        try socket.connect("tcp://\(host):\(health.port ?? 0)")
+        try socket.connect(ZMQEndpoint.tcp(health.probeAddress, port: health.port ?? 0))
         return socket
     }
 }

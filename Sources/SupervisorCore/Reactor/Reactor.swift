@@ -19,7 +19,6 @@ public final class Reactor {
     let progress: StartupProgress
     let control: ControlServer?
     let events: EventPublisher?
-    var authorizer = ControlAuthorizer()
     /// With CurveZMQ: the ZAP handler, rights per key and refusal logging.
     let gate: CurveGate?
     var nextMetricsAt = MonotonicClock.now()
@@ -71,8 +70,8 @@ public final class Reactor {
         if let endpoint = options.control {
             do {
                 // The ZAP handler first: a Curve server without one admits every key.
-                gate = try options.security.map { try CurveGate(security: $0, host: options.host) }
-                let curve = options.security?.hostKeys
+                gate = options.curveKeys == nil ? nil : try CurveGate(keysDirectory: options.keysDirectory)
+                let curve = options.curveKeys
                 control = try ControlServer(address: endpoint.address, port: endpoint.controlPort, curve: curve)
                 events = try EventPublisher(
                     address: endpoint.address, port: endpoint.controlPort + 1, host: options.host, instance: instance, curve: curve)
@@ -84,9 +83,6 @@ public final class Reactor {
             gate = nil
             control = nil
             events = nil
-        }
-        if let gate {
-            authorizer.entryOfKey = { [unowned gate] key in gate.entry(ofKey: key) }
         }
     }
 

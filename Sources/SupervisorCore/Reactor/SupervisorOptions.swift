@@ -26,9 +26,10 @@ public struct SupervisorOptions: Sendable {
     public var metricsInterval: TimeInterval = 5
     /// How often the memory watchdog samples agents (when cgroups are not used).
     public var watchdogInterval: TimeInterval = 1
-    /// CurveZMQ for control and events (the host's key pair, authorized client keys); nil: none.
-    public var security: ControlSecurity?
-    /// Where keys are (`keys/`): also used to follow a non-loopback host without `security`.
+    /// With CurveZMQ on control and events: this host's key pair (clients are checked against
+    /// `<keysDirectory>/authorized`); nil: no authentication.
+    public var curveKeys: CurveKeyPair?
+    /// Where keys are (`keys/`); also used to follow a non-loopback host without `curveKeys`.
     public var keysDirectory = "keys"
     /// How often the supervisors of hosts with remote dependencies are asked for status.
     public var remotePollInterval: TimeInterval = 1

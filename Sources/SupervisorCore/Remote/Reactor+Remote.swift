@@ -39,12 +39,9 @@ extension Reactor {
     /// when this supervisor uses CurveZMQ or `other` is not on loopback (where it must). Nil, with
     /// the reason logged, when the keys are missing: the other host will then refuse us.
     private func peerCredentials(toReach other: HostTable.Host) -> ClientCredentials? {
+        guard gate != nil || !other.isLoopback else { return nil }
         do {
-            if let gate { return try gate.credentials(toReach: other.name) }
-            guard !other.isLoopback else { return nil }
-            let store = KeyStore(directory: options.keysDirectory)
-            return ClientCredentials(keyName: options.host, keys: try store.hostKey(options.host),
-                                     serverPublicKey: try store.hostPublicKey(other.name))
+            return try ClientCredentials.host(options.host, toReach: other.name, in: KeyStore(directory: options.keysDirectory))
         } catch {
             log.note("following host \(other.name) without CurveZMQ: \(error.description)")
             return nil

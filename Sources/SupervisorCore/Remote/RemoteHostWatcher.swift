@@ -49,7 +49,7 @@ final class RemoteHostWatcher {
         subscriber = try Self.subscribe(to: host, credentials: credentials)
     }
 
-    var controlEndpoint: String { Self.endpoint(host, port: host.controlPort) }
+    var controlEndpoint: String { ZMQEndpoint.tcp(host.address, port: host.controlPort) }
 
     /// The sockets to poll, tagged for `receive`.
     var pollItems: [(item: zmq_pollitem_t, tag: ReactorTag)] {
@@ -195,7 +195,7 @@ final class RemoteHostWatcher {
         let socket = try ZMQSocket(.sub)
         try configure(socket, credentials: credentials)
         try socket.setOption(ZMQ_SUBSCRIBE, bytes: Array(EventPublisher.Topic.agentState.rawValue.utf8))
-        try socket.connect(endpoint(host, port: host.controlPort + 1))
+        try socket.connect(ZMQEndpoint.tcp(host.address, port: host.controlPort + 1))
         return socket
     }
 
@@ -208,10 +208,5 @@ final class RemoteHostWatcher {
         try socket.setOption(ZMQ_RECONNECT_IVL_MAX, Int32(2000))
         try socket.setOption(ZMQ_MAXMSGSIZE, int64: maxMessageSize)
         try credentials?.apply(to: socket)
-    }
-
-    private static func endpoint(_ host: HostTable.Host, port: Int) -> String {
-        let address = host.address.contains(":") ? "[\(host.address)]" : host.address
-        return "tcp://\(address):\(port)"
     }
 }

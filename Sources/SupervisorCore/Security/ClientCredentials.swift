@@ -23,16 +23,9 @@ public struct ClientCredentials: Equatable, Sendable {
     public static func client(_ name: String, toReach host: String, in store: KeyStore) throws(KeyIssue) -> ClientCredentials {
         ClientCredentials(keyName: name, keys: try store.clientKey(name), serverPublicKey: try store.hostPublicKey(host))
     }
-}
 
-/// How a supervisor's control and event sockets are secured: CurveZMQ with the host's key pair,
-/// clients checked against `<keysDirectory>/authorized`.
-public struct ControlSecurity: Sendable {
-    public var keysDirectory: String
-    public var hostKeys: CurveKeyPair
-
-    public init(keysDirectory: String, hostKeys: CurveKeyPair) {
-        self.keysDirectory = keysDirectory
-        self.hostKeys = hostKeys
+    /// The supervisor of `own` (its host key, `read` in `authorized`) talking to `other`'s.
+    public static func host(_ own: String, toReach other: String, in store: KeyStore) throws(KeyIssue) -> ClientCredentials {
+        ClientCredentials(keyName: own, keys: try store.hostKey(own), serverPublicKey: try store.hostPublicKey(other))
     }
 }

@@ -3,41 +3,23 @@ import Foundation
 import SupervisorModel
 
 /// The daemon's side of CurveZMQ, owned by the reactor: the ZAP handler that admits client keys
-/// listed in `keys/authorized`, the rights of each admitted key for every request, the keys the
-/// supervisor itself uses to follow other hosts, and the log of refusals.
+/// listed in `keys/authorized`, the key store the rights of each request are read from, and the
+/// log of refusals.
 ///
 /// Refusals are logged with the key's name or abbreviated key and the peer address. A client
 /// with a wrong server key retries every ~100-200 ms, so repeats of one refusal within
 /// `quietPeriod` are counted and summed up in the next line instead of logged one by one.
 final class CurveGate {
-    let security: ControlSecurity
     let store: KeyStore
     let zap: ZAPHandler
-    let host: String
     static let quietPeriod: TimeInterval = 10
     private var lastLogged: [String: (at: TimeInterval, suppressed: Int)] = [:]
     private var loggedIssues: [String] = []
 
     /// Binds the ZAP handler; must run before any Curve server socket binds.
-    init(security: ControlSecurity, host: String) throws {
-        self.security = security
-        self.host = host
-        store = KeyStore(directory: security.keysDirectory)
+    init(keysDirectory: String) throws {
+        store = KeyStore(directory: keysDirectory)
         zap = try ZAPHandler(keyStore: store)
-    }
-
-    /// The entry of an admitted key (its Z85 public key, libzmq's User-Id), read from
-    /// `keys/authorized` as it is now: a line removed, changed, or given a new key takes effect
-    /// at the next request, even on a connection opened before.
-    func entry(ofKey publicKey: String?) -> AuthorizedKeys.Entry? {
-        guard let publicKey else { return nil }
-        return store.authorized().keys.entry(forPublicKey: publicKey)
-    }
-
-    /// The credentials this supervisor uses to follow `other`'s supervisor: its own host key,
-    /// and the other host's public key.
-    func credentials(toReach other: String) throws(KeyIssue) -> ClientCredentials {
-        ClientCredentials(keyName: host, keys: security.hostKeys, serverPublicKey: try store.hostPublicKey(other))
     }
 
     /// Answers pending ZAP requests; returns the log lines for refusals.

@@ -19,6 +19,14 @@ public enum CurveSetup {
         try socket.setOption(ZMQ_ZAP_DOMAIN, bytes: Array(zapDomain.utf8))
     }
 
+    /// A supervisor's server socket (control ROUTER, event PUB): with `keys`, a Curve server,
+    /// plus a monitor of its refused handshakes for the log; without, untouched and nil.
+    static func serve(_ socket: ZMQSocket, keys: CurveKeyPair?) throws -> SocketMonitor? {
+        guard let keys else { return nil }
+        try configureServer(socket, keys: keys)
+        return try SocketMonitor(socket, events: ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+    }
+
     /// A client (DEALER, SUB, or another supervisor): it talks only to the server holding the
     /// secret key of `serverPublicKey`, and presents `keys` as its identity.
     public static func configureClient(_ socket: ZMQSocket, serverPublicKey: String, keys: CurveKeyPair) throws {

@@ -129,34 +129,6 @@ public final class ZMQSocket {
         return (bytes, zmq_msg_more(&message) != 0)
     }
 
-    /// Receives a whole multipart message with the sender's address (libzmq's `Peer-Address`
-    /// property, for TCP peers), or nil when nothing is waiting.
-    public func receiveMessageWithPeer() throws -> (frames: [[UInt8]], peer: String?)? {
-        var frames: [[UInt8]] = []
-        var peer: String?
-        var more = true
-        while more {
-            var message = zmq_msg_t()
-            zmq_msg_init(&message)
-            defer { zmq_msg_close(&message) }
-            while true {
-                // Only the first frame may be absent; the rest of a message arrives with it.
-                let rc = zmq_msg_recv(&message, handle, frames.isEmpty ? ZMQ_DONTWAIT : 0)
-                if rc >= 0 { break }
-                let code = zmq_errno()
-                if code == EINTR { continue }
-                if code == EAGAIN && frames.isEmpty { return nil }
-                throw SystemError("zmq_msg_recv", errno: code, message: String(cString: zmq_strerror(code)))
-            }
-            // A ROUTER's routing-id frame carries no metadata; the body frames do.
-            if peer == nil { peer = zmq_msg_gets(&message, "Peer-Address").map { String(cString: $0) } }
-            let size = zmq_msg_size(&message)
-            frames.append(size == 0 ? [] : Array(UnsafeRawBufferPointer(start: zmq_msg_data(&message), count: size)))
-            more = zmq_msg_more(&message) != 0
-        }
-        return (frames, peer)
-    }
-
     /// A message with what libzmq knows of its sender.
     public struct ReceivedMessage {
         /// Every frame, a ROUTER's routing id first.

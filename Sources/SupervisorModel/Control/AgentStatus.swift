@@ -83,9 +83,12 @@ public struct HostStatus: Equatable, Sendable, Codable {
     /// of its last event: with them a peer tells whether an event is newer than this reply.
     public var instance: String?
     public var eventSeq: UInt64?
+    /// During start-up, when all that is left waits for agents of other hosts: those agents.
+    public var awaitingRemote: [String]?
 
     enum CodingKeys: String, CodingKey {
         case host, phase, uptime, agents, totals, instance
+        case awaitingRemote = "awaiting_remote"
         case supervisorPid = "supervisor_pid"
         case remoteHosts = "remote_hosts"
         case eventSeq = "event_seq"
@@ -131,7 +134,7 @@ extension HostSupervisor {
         }
         return HostStatus(host: host, phase: phaseName, supervisorPid: supervisorPid,
                           uptime: startupBegan.map { now - $0 } ?? 0, agents: agents, totals: totals,
-                          remoteHosts: remoteHosts.isEmpty ? nil : remoteHosts)
+                          remoteHosts: remoteHosts.isEmpty ? nil : remoteHosts, awaitingRemote: remoteAgentsAwaited)
     }
 
     private func healthText(_ spec: AgentSpec, _ runtime: AgentRuntime) -> String {

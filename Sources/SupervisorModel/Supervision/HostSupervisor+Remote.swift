@@ -42,6 +42,34 @@ extension HostSupervisor {
         return result
     }
 
+    /// While start-up goes on only because agents wait for agents of other hosts, directly or
+    /// through other waiting agents (those hosts may start after this one, as `up --all` does):
+    /// those remote agents, as `host/name`. Nil while anything else is still pending.
+    public var remoteAgentsAwaited: [String]? {
+        guard phase == .starting else { return nil }
+        var waiting: [String: [String]] = [:]
+        for agent in order {
+            switch runtimes[agent]?.state {
+            case .starting?, .stopping?: return nil
+            case .waiting?: waiting[agent] = blockers(of: agent)
+            default: break
+            }
+        }
+        // Agents known to wait only on other hosts, grown until nothing changes.
+        var remoteOnly: Set<String> = []
+        var grew = true
+        while grew {
+            grew = false
+            for (agent, blockers) in waiting where !remoteOnly.contains(agent) && !blockers.isEmpty
+                && blockers.allSatisfy({ $0.contains("/") || remoteOnly.contains($0) }) {
+                remoteOnly.insert(agent)
+                grew = true
+            }
+        }
+        guard !waiting.isEmpty, remoteOnly.count == waiting.count else { return nil }
+        return Set(waiting.values.joined().filter { $0.contains("/") }).sorted()
+    }
+
     /// How a remote dependency looks from here: `ready`, `starting`, `host unreachable`, ...
     public func remoteDescription(_ remote: RemoteAgent) -> String {
         switch remoteHosts[remote.host] ?? .unknown {
