@@ -499,7 +499,25 @@ def ini_quote(value):
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%") + '"'
 
 
-class Supervisord:
+class PeerProcess:
+    """What supervisord and circus share: one daemon process, stopped without being measured."""
+    proc = None
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def stop(self):
+        # Its shutdown is not measured: give it 3 s, then the sweep kills what is left.
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+class Supervisord(PeerProcess):
     label = "supervisord 4.3"
 
     def __init__(self, work, manifest, commands, http_port):
@@ -530,19 +548,6 @@ class Supervisord:
                           env=dict(os.environ, TZ="UTC"))
         return self.t0
 
-    @property
-    def pid(self):
-        return self.proc.pid
-
-    def stop(self):
-        # Its shutdown is not measured: give it 3 s, then the sweep kills what is left.
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                pass
-
     def status_cli(self):
         return [str(VENV_BIN / "supervisorctl"), "-c", str(self.conf), "status"]
 
@@ -555,7 +560,7 @@ class Supervisord:
         return once, lambda: None
 
 
-class Circus:
+class Circus(PeerProcess):
     label = "circus 0.19"
 
     def __init__(self, work, manifest, commands, endpoint_port, pubsub_port):
@@ -585,19 +590,6 @@ class Circus:
         self.proc = spawn([str(VENV_BIN / "circusd"), "--log-output", str(self.work / "circusd.log"),
                            str(self.conf)], cwd=self.work)
         return self.t0
-
-    @property
-    def pid(self):
-        return self.proc.pid
-
-    def stop(self):
-        # Its shutdown is not measured: give it 3 s, then the sweep kills what is left.
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                pass
 
     def status_cli(self):
         return [str(VENV_BIN / "circusctl"), "--endpoint", f"tcp://127.0.0.1:{self.port}", "status"]

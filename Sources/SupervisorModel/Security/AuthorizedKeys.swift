@@ -136,7 +136,7 @@ public struct AuthorizedKeys: Equatable, Sendable {
     public static let header = """
         # CurveZMQ keys this supervisor accepts, one per line: name right public-key
         # right: read (status, logs, events, ping, version) or admin (everything).
-        # Remove a line to revoke a key; the supervisor re-reads this file at each new connection.
+        # Remove a line to revoke a key; the supervisor re-reads this file when it changes.
 
         """
 }
