@@ -233,6 +233,18 @@ int cspawn_set_death_signal(int signal) {
     return prctl(PR_SET_PDEATHSIG, signal);
 }
 
+int cspawn_realtime_first(void) {
+    return SIGRTMIN;
+}
+
+int cspawn_realtime_last(void) {
+    return SIGRTMAX;
+}
+
+int cspawn_become_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
 int cspawn_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
 }

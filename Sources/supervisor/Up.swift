@@ -82,7 +82,8 @@ extension SupervisorCommand {
             options.manifestPath = files.manifest
             options.hostsPath = files.hosts
             options.useCgroups = !noCgroups
-            options.cgroupTag = CgroupTag.of(runDirectory: runDirectory)
+            options.runTag = RunTag.of(runDirectory: runDirectory)
+            options.containDescendants = true
             options.curveKeys = curveKeys
             options.keysDirectory = keysDirectory
             let reactor: Reactor

@@ -46,7 +46,7 @@ extension LimitsTests {
     }
 
     /// The tag the supervisor derives from its run folder (FNV-1a of the absolute path, as
-    /// documented in CgroupTag), recomputed here to find its subtree without its log.
+    /// documented in RunTag), recomputed here to find its subtree without its log.
     static func tag(of harness: SupervisorHarness) -> String {
         let path = URL(fileURLWithPath: harness.directory.path + "/run").standardizedFileURL.path
         var hash: UInt32 = 2_166_136_261

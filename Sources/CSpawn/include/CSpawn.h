@@ -64,6 +64,14 @@ void cspawn_signal_default(const int *signals, int count);
 /// prctl(PR_SET_PDEATHSIG) for the calling thread's process (used by helpers such as agent-sim).
 int cspawn_set_death_signal(int signal);
 
+/// SIGRTMIN and SIGRTMAX as this libc sees them (macros that Swift cannot read).
+int cspawn_realtime_first(void);
+int cspawn_realtime_last(void);
+
+/// prctl(PR_SET_CHILD_SUBREAPER, 1): orphaned descendants are re-parented to this process
+/// instead of init. Returns 0 or -1 with errno.
+int cspawn_become_subreaper(void);
+
 /// pipe2(fds, O_CLOEXEC). Returns 0 or -1 with errno.
 int cspawn_pipe_cloexec(int fds[2]);
 

@@ -84,14 +84,29 @@ extension Reactor {
     }
 
     private func reload(now: TimeInterval, id: String?) -> ControlReply {
+        switch reloadManifest(now: now) {
+        case .success(let outcome): .encoded(outcome, id: id)
+        case .failure(let error): .failure(error, id: id)
+        }
+    }
+
+    /// SIGHUP: the same as `supervisor reload`; a refusal is logged, and nothing changes.
+    func reloadOnSignal() {
+        guard case .failure(let error) = reloadManifest(now: MonotonicClock.now()) else { return }
+        log.note("reload refused: \(error.message)")
+        for line in error.details ?? [] { log.note("  \(line)") }
+    }
+
+    /// Loads both files again and applies them; any problem is an error and changes nothing.
+    private func reloadManifest(now: TimeInterval) -> Result<ReloadOutcome, ControlError> {
         guard let manifestPath = options.manifestPath, let hostsPath = options.hostsPath else {
-            return .failure(ControlError(.manifestInvalid, "this supervisor was started without manifest files to reload"), id: id)
+            return .failure(ControlError(.manifestInvalid, "this supervisor was started without manifest files to reload"))
         }
         let configuration = Configuration.load(manifestPath: manifestPath, hostsPath: hostsPath, environment: options.environment)
         let errors = configuration.issues.errors
         guard errors.isEmpty, let manifest = configuration.manifest else {
             return .failure(ControlError(.manifestInvalid, "\(errors.count) error(s) in the manifest; nothing was changed",
-                                         details: errors.map(\.description)), id: id)
+                                         details: errors.map(\.description)))
         }
         let (result, actions) = model.reload(manifest, now: now)
         if case .success = result {
@@ -105,14 +120,11 @@ extension Reactor {
         }
         for action in actions { perform(action) }
         drainPendingEvents()
-        switch result {
-        case .success(let outcome):
+        if case .success(let outcome) = result {
             func names(_ list: [String]) -> String { list.isEmpty ? "none" : list.joined(separator: ", ") }
             log.note("reloaded: added \(names(outcome.added)); removed \(names(outcome.removed)); changed \(names(outcome.changed))")
-            return .encoded(outcome, id: id)
-        case .failure(let error):
-            return .failure(error, id: id)
         }
+        return result
     }
 
     private func unknownAgent(_ name: String) -> ControlError {

@@ -20,6 +20,11 @@ public struct AgentLauncher {
     public var inheritedEnvironment: [String: String]
     /// The legacy variables' source (manifest and hosts); nil: only the basic three.
     public var legacy: LegacyEnvironment?
+    /// `SUPERVISOR_RUN`'s value for every process started (agents and health commands); nil: none.
+    public var runMarker: String?
+
+    /// Where a bare program name is looked for when the environment has no PATH.
+    public static let defaultSearchPath = "/usr/local/bin:/usr/bin:/bin"
 
     public init(baseDirectory: String, inheritedEnvironment: [String: String]) {
         self.baseDirectory = baseDirectory
@@ -32,12 +37,19 @@ public struct AgentLauncher {
         return cwd.hasPrefix("/") ? cwd : baseDirectory + "/" + cwd
     }
 
+    /// The environment `spec`'s processes get, with the run marker.
+    public func environment(for spec: AgentSpec) -> [String: String] {
+        var environment = AgentEnvironment.build(for: spec, inherited: inheritedEnvironment, legacy: legacy)
+        if let runMarker { environment[RunTag.variable] = runMarker }
+        return environment
+    }
+
     /// Starts `spec`'s command with stdout/stderr on fresh pipes. A failure carries a sentence
     /// with the errno (command not found, not executable, bad cwd, ...).
     public func launch(_ spec: AgentSpec, cgroupProcs: [String] = []) -> Result<LaunchedProcess, ExecutableResolver.Failure> {
-        let environment = AgentEnvironment.build(for: spec, inherited: inheritedEnvironment, legacy: legacy)
+        let environment = self.environment(for: spec)
         let directory = workingDirectory(for: spec)
-        let searchPath = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        let searchPath = environment["PATH"] ?? Self.defaultSearchPath
         let path: String
         switch ExecutableResolver.resolve(spec.command[0], directory: directory, searchPath: searchPath) {
         case .success(let resolved): path = resolved

@@ -166,6 +166,8 @@ final class CgroupLimiter {
 
     /// Kills what is left in the cgroup and removes its directories.
     func remove(_ cgroup: AgentCgroup) {
+        // cgroup v2 (Linux 5.14+) kills every member at once, forks in flight included.
+        if case .v2 = layout, let directory = cgroup.directories.first { _ = CgroupFile.write(directory + "/cgroup.kill", "1") }
         for _ in 0..<100 {
             let left = processes(cgroup)
             if left.isEmpty { break }

@@ -22,6 +22,19 @@ enum ProcessSampler {
         return text[text.index(after: close)...].split(separator: " ")
     }
 
+    /// True when the process has exited and waits to be reaped (state `Z` in /proc/<pid>/stat).
+    static func isZombie(_ pid: Int32) -> Bool {
+        statFields(pid)?.first == "Z"
+    }
+
+    /// The process's command line, arguments joined by spaces (`?` when it is gone).
+    static func commandLine(_ pid: Int32) -> String {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return "?" }
+        let words = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        let text = words.joined(separator: " ")
+        return text.count <= 120 ? text : String(text.prefix(117)) + "..."
+    }
+
     /// Every process of every process group in `groups`, from one pass over /proc.
     static func members(ofGroups groups: Set<Int32>) -> [Int32: [Int32]] {
         var result: [Int32: [Int32]] = [:]

@@ -9,24 +9,27 @@ extension Reactor {
     }
 
     /// Chooses cgroups (v2, else v1) or the watchdog, says so, and clears stale groups left by
-    /// a supervisor of this run folder that died without cleaning up.
+    /// a supervisor of this run folder that died without cleaning up. Where cgroups are usable
+    /// every agent gets one, limits or not, so that stopping it stops all its processes.
     func setUpLimits() {
         let limited = model.order.filter { !(model.specs[$0]?.limits.isEmpty ?? true) }
-        guard !limited.isEmpty else { return }
         guard options.useCgroups else {
-            log.note("limits: cgroups disabled; memory limits are enforced by the watchdog (cpu and pids limits cannot be)")
+            if !limited.isEmpty {
+                log.note("limits: cgroups disabled; memory limits are enforced by the watchdog (cpu and pids limits cannot be)")
+            }
             return
         }
-        switch CgroupLimiter.detect(host: options.host, instance: options.cgroupTag) {
+        switch CgroupLimiter.detect(host: options.host, instance: options.runTag) {
         case .success(let found):
             limiter = found
-            log.note("limits: \(found.enforcement.rawValue) under \(found.hostDirectories.sorted().joined(separator: ", "))")
+            log.note("limits: \(found.enforcement.rawValue) under \(found.hostDirectories.sorted().joined(separator: ", ")); every agent in a cgroup of its own")
             let stale = found.removeStale()
             if !stale.isEmpty {
                 log.note("limits: removed stale cgroups of a previous supervisor (and killed what ran in them): \(stale.joined(separator: ", "))")
             }
         case .failure(let unavailable):
-            log.note("limits: no usable cgroups (\(unavailable.reason)); memory limits are enforced by the watchdog (cpu and pids limits cannot be)")
+            let limits = limited.isEmpty ? "" : "; memory limits are enforced by the watchdog (cpu and pids limits cannot be)"
+            log.note("limits: no usable cgroups (\(unavailable.reason))\(limits)")
         }
     }
 
@@ -35,9 +38,9 @@ extension Reactor {
         return limiter?.enforcement ?? .watchdog
     }
 
-    /// The cgroup.procs files the agent's child must join (none without limits or cgroups).
+    /// The cgroup.procs files the agent's child must join (none without cgroups).
     func prepareCgroup(for spec: AgentSpec) -> Result<[String], CgroupSetupFailure> {
-        guard let limiter, !spec.limits.isEmpty else { return .success([]) }
+        guard let limiter else { return .success([]) }
         do {
             let cgroup = try limiter.create(agent: spec.name, limits: spec.limits)
             cgroups[spec.name] = cgroup

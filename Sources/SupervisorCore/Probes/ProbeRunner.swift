@@ -70,7 +70,7 @@ final class ProbeRunner {
                 return nil
             }
         case .exec:
-            let environment = AgentEnvironment.build(for: spec, inherited: launcher.inheritedEnvironment, legacy: launcher.legacy)
+            let environment = launcher.environment(for: spec)
             let directory = launcher.workingDirectory(for: spec)
             let resolved = ExecutableResolver.resolve(
                 health.command[0], directory: directory, searchPath: environment["PATH"] ?? "/usr/bin:/bin")
@@ -135,6 +135,14 @@ final class ProbeRunner {
             forget(agent)
             return Result(agent: agent, generation: flight.generation,
                           outcome: .unhealthy("no answer within \(Quantity.describe(seconds: flight.timeout))"))
+        }
+    }
+
+    /// The processes of health commands in flight (children of the supervisor, not orphans).
+    var processIDs: [Int32] {
+        flights.values.compactMap { flight in
+            if case .exec(let pid, _) = flight.wait { return pid }
+            return nil
         }
     }
 

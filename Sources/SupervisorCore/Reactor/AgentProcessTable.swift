@@ -119,4 +119,6 @@ enum ReactorTag {
     case remoteEvents(String)
     /// Status replies from another host's supervisor.
     case remoteReply(String)
+    /// An adopted orphan's pidfd (by pid).
+    case orphan(Int32)
 }

@@ -15,6 +15,7 @@ extension Reactor {
         case .signal(let agent, let signal):
             if signal == SIGKILL { noteOwnKill(of: agent) }
             if let pid = processes.signal(agent, signal) {
+                signalDescendants(of: agent, signal, group: pid)
                 log.note("sent \(SignalName.of(signal)) to \(agent) (process group \(pid))")
             }
         case .setTimer(let key, let after):

@@ -32,6 +32,9 @@ public final class Reactor {
     var sampledMembers: [String: [Int32]] = [:]
     var nextFullSampleAt = MonotonicClock.now()
     var remoteWatchers: [RemoteHostWatcher] = []
+    /// Orphaned descendants of agents (when `containDescendants`).
+    let orphans: OrphanTable?
+    var orphanScanPending = false
     /// The hosts file as last loaded (at start or reload).
     var hostTable: HostTable?
     /// Names this run of the supervisor in events and status replies.
@@ -40,7 +43,7 @@ public final class Reactor {
     var pendingEvents: [SupervisorEvent] = []
     var finished = false
     private let wake: (read: Int32, write: Int32)
-    private static let handledSignals: [Int32] = [SIGINT, SIGTERM]
+    private var caughtSignals: [Int32] { SignalPlan.caught(adoptingOrphans: orphans != nil) }
 
     /// Called on the reactor thread for every state change (tests and the CLI observe here).
     public var onTransition: ((AgentTransition) -> Void)?
@@ -57,6 +60,8 @@ public final class Reactor {
                 manifest: options.manifest, hosts: hosts, portOffset: options.environment["PORT_OFFSET"] ?? "0")
         }
         processes = AgentProcessTable(logDirectory: options.logDirectory)
+        orphans = options.containDescendants ? OrphanTable(runMarker: options.runMarker) : nil
+        if options.containDescendants { launcher.runMarker = options.runMarker }
         probes = ProbeRunner(launcher: launcher)
         try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
         log = try SupervisorLog(directory: options.logDirectory, host: options.host)
@@ -100,16 +105,17 @@ public final class Reactor {
     /// Starts every agent and supervises until shutdown completes. Returns the exit code.
     public func run() -> Int32 {
         if options.handleSignals {
-            signal(SIGPIPE, SIG_IGN)
-            Self.handledSignals.withUnsafeBufferPointer {
+            for number in SignalPlan.discarded { signal(number, SIG_IGN) }
+            caughtSignals.withUnsafeBufferPointer {
                 _ = cspawn_signal_forward(wake.write, $0.baseAddress, Int32($0.count))
             }
         }
         defer {
             if options.handleSignals {
-                Self.handledSignals.withUnsafeBufferPointer { cspawn_signal_default($0.baseAddress, Int32($0.count)) }
+                caughtSignals.withUnsafeBufferPointer { cspawn_signal_default($0.baseAddress, Int32($0.count)) }
             }
         }
+        sweepLeftovers()
         if let control, let events {
             let security = gate.map { "CurveZMQ, keys in \($0.store.authorizedPath)" } ?? "no authentication"
             log.note("control on \(control.endpoint), events on \(events.endpoint) (\(security))")
@@ -127,6 +133,7 @@ public final class Reactor {
             waitAndDispatch()
         }
         processes.killAll()
+        killAllOrphans()
         drainRemainingOutput()
         tearDownLimits()
         log.note("supervisor stopped")
@@ -157,6 +164,7 @@ public final class Reactor {
     private func fireDueTimers() {
         let now = MonotonicClock.now()
         if now >= nextSampleAt {
+            adoptOrphans()
             sampleResources(now: now)
             nextSampleAt = now + sampleInterval
         }
@@ -178,6 +186,7 @@ public final class Reactor {
             (zmq_pollitem_t(socket: nil, fd: wake.read, events: Int16(ZMQ_POLLIN), revents: 0), .wake),
         ]
         tagged += processes.pollItems()
+        tagged += orphans?.pollItems() ?? []
         tagged += probes.pollItems().map { ($0.item, .probe($0.agent)) }
         if let control { tagged.append((control.pollItem, .control)) }
         if let gate { tagged.append((gate.zap.pollItem, .zap)) }
@@ -196,12 +205,19 @@ public final class Reactor {
         }
         let ready = zmq_poll(&items, Int32(items.count), timeout)
         guard ready > 0 else { return }
+        defer {
+            if orphanScanPending {
+                orphanScanPending = false
+                adoptOrphans()
+            }
+        }
         for (index, item) in items.enumerated() where item.revents != 0 {
             switch tagged[index].tag {
             case .wake: readWakePipe()
             case .process(let agent):
                 if let status = processes.reap(agent) { onExit(agent, status) }
             case .pipe(let fd): processes.drain(fd)
+            case .orphan(let pid): reapOrphan(pid)
             case .control: serveControlRequests()
             case .zap:
                 for line in gate?.answerZAP(now: MonotonicClock.now()) ?? [] { log.note(line) }
@@ -244,14 +260,29 @@ public final class Reactor {
     private func readWakePipe() {
         var buffer = [UInt8](repeating: 0, count: 64)
         guard let bytes = Descriptor.readAvailable(wake.read, into: &buffer) else { return }
+        var childChanged = false
         for byte in bytes {
-            log.note("received \(SignalName.of(Int32(byte))): stopping agents, dependents first")
-            feed(.shutdown)
+            let number = Int32(byte)
+            switch SignalPlan.meaning(of: number) {
+            case .stop:
+                log.note("received \(SignalName.of(number)): stopping agents, dependents first")
+                feed(.shutdown)
+            case .reload:
+                log.note("received \(SignalName.of(number)): reloading \(options.manifestPath ?? "the manifest")")
+                reloadOnSignal()
+            case .childChanged:
+                childChanged = true
+            case .ignore:
+                log.note("received \(SignalName.of(number)): ignored (SIGHUP reloads; SIGTERM, SIGINT and SIGQUIT stop)")
+            }
         }
+        // After this wake-up's exits are reaped, so an agent that just died is not running.
+        if childChanged { orphanScanPending = true }
     }
 
     private func onExit(_ agent: String, _ status: ExitStatus) {
         probes.forget(agent)
+        killDescendants(of: agent)
         let event = exitEvent(agent, status)
         if case .oomKilled = event {
             log.note("\(agent) exited: \(status): killed by the kernel for exceeding its memory limit (oom)")

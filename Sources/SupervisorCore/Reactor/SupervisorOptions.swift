@@ -37,9 +37,18 @@ public struct SupervisorOptions: Sendable {
     public var remoteTimeout: TimeInterval = 3
     /// Enforce limits with cgroups where possible; false forces the watchdog.
     public var useCgroups = true
-    /// Names this supervisor's cgroup subtree (`supervisor/<host>.<tag>`); derived from the
-    /// run folder whose lock it holds, so stale groups of a dead supervisor are recognised.
-    public var cgroupTag = "default"
+    /// Names this supervisor's cgroup subtree (`supervisor/<host>.<tag>`) and its run marker;
+    /// derived from the run folder whose lock it holds (`RunTag`), so stale groups and processes
+    /// of a dead supervisor are recognised.
+    public var runTag = "default"
+    /// Keep every descendant of an agent within reach: mark agents with `SUPERVISOR_RUN`, kill
+    /// marked processes a dead predecessor left at start, and become a child subreaper so
+    /// orphaned descendants come back and die with their agent. Only for a supervisor that is a
+    /// process of its own (`up`): it adopts every orphan below it.
+    public var containDescendants = false
+
+    /// `SUPERVISOR_RUN`'s value for this supervisor's agents.
+    public var runMarker: String { RunTag.marker(host: host, tag: runTag) }
 
     public init(manifest: Manifest, host: String, baseDirectory: String, logRoot: String, environment: [String: String]) {
         self.manifest = manifest

@@ -75,10 +75,7 @@ struct LegacyScalar: Equatable, Sendable {
     /// `A+B` summed, as the manifest evaluates an integer field; nil when it is not a number.
     func integerValue(environment: [String: String] = [:]) -> Int? {
         guard case .success(let expanded) = VariableExpander(environment: environment).expand(text) else { return nil }
-        let parts = expanded.split(separator: "+", omittingEmptySubsequences: false)
-            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
-        return parts.reduce(0) { $0 + $1! }
+        return try? WholeNumberSum.parse(expanded).get()
     }
 }
 

@@ -19,7 +19,10 @@ extension LegacyImporter {
     /// while numeric libraries add a pool per core. At the limit a new thread fails and the agent
     /// usually crashes, and no agent was ever held to `max_threads` (nothing enforced it). So:
     /// eight per declared thread, and never below 64.
-    static func pids(forMaxThreads threads: Int) -> Int { max(threads * 8, 64) }
+    static func pids(forMaxThreads threads: Int) -> Int {
+        let (product, overflow) = threads.multipliedReportingOverflow(by: 8)
+        return min(max(overflow ? Int.max : product, 64), 4_194_304)
+    }
 
     static let healthKeys = [
         "interval_seconds": "interval", "timeout_seconds": "timeout", "retries": "retries",
@@ -48,16 +51,18 @@ extension LegacyImporter {
                 }
                 set(&shared.health, Entry(key: key, value: String(retries)))
             } else {
-                guard let seconds = Double(setting.value), seconds > 0 else {
-                    badValue(setting, file: config.file, expected: "a number of seconds above 0")
+                guard let seconds = Double(setting.value), seconds > 0, seconds <= Quantity.maximumSeconds else {
+                    badValue(setting, file: config.file, expected: "a number of seconds above 0 and at most one year")
                     continue
                 }
                 set(&shared.health, Entry(key: key, value: Self.duration(seconds)))
             }
         }
         for setting in config.resourceLimits {
-            guard let number = Double(setting.value), number > 0 else {
-                badValue(setting, file: config.file, expected: "a positive number")
+            // The largest figure any of these keys can mean (percent, MB, threads) is far below
+            // 1e9; above it a value cannot be turned into a limit without overflowing.
+            guard let number = Double(setting.value), number > 0, number <= 1e9 else {
+                badValue(setting, file: config.file, expected: "a positive number up to 1000000000")
                 continue
             }
             switch setting.key {

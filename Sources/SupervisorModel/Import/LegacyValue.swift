@@ -11,8 +11,10 @@ enum LegacyValue {
     /// Without this, `supervisor check` would report each such name as an undefined variable
     /// whenever it is not set in the supervisor's environment.
     /// A literal `$$` (which the manifest would read as one `$`) is doubled.
-    static func withDefaults(_ text: String, fallback: String = "") -> (text: String, undefined: [String]) {
-        guard text.contains("$") else { return (text, []) }
+    /// Past `VariableExpander.maximumNesting` levels the text is kept as written: loading the
+    /// manifest then reports it, and the work stays linear in the text.
+    static func withDefaults(_ text: String, fallback: String = "", depth: Int = 0) -> (text: String, undefined: [String]) {
+        guard text.contains("$"), depth < VariableExpander.maximumNesting else { return (text, []) }
         var output = ""
         var undefined: [String] = []
         var index = text.startIndex
@@ -31,7 +33,7 @@ enum LegacyValue {
             }
             let body = String(text[text.index(after: next)..<close])
             if let separator = body.range(of: ":-") {
-                let inner = withDefaults(String(body[separator.upperBound...]), fallback: fallback)
+                let inner = withDefaults(String(body[separator.upperBound...]), fallback: fallback, depth: depth + 1)
                 output += "${" + body[..<separator.lowerBound] + ":-" + inner.text + "}"
                 undefined += inner.undefined
             } else if body == "PORT_OFFSET" {

@@ -190,7 +190,12 @@ struct AgentSpecDecoder {
                     reader.report(.badValue, "cpu must be a positive number of cores (0.8) or a percent (80%), found \"\(text)\"", at: value, here)
                     continue
                 }
-                limits.cpu = percent ? number / 100 : number
+                let cores = percent ? number / 100 : number
+                guard cores >= 0.01, cores <= 4096 else {
+                    reader.report(.badValue, "cpu \"\(text)\" is out of range 0.01...4096 cores (1%...409600%)", at: value, here)
+                    continue
+                }
+                limits.cpu = cores
             default: break
             }
         }

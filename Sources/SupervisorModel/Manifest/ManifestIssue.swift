@@ -29,6 +29,7 @@ public struct ManifestIssue: Error, Equatable, Sendable, CustomStringConvertible
         case unknownHost = "manifest.unknown_host"
         case portConflict = "manifest.port_conflict"
         case dependencyCycle = "manifest.dependency_cycle"
+        case commandNotFound = "manifest.command_not_found"
         case hostsSyntax = "hosts.syntax"
         case duplicateHost = "hosts.duplicate"
     }

@@ -82,9 +82,13 @@ struct ManifestReader {
         case .failure(.undefined(let name)):
             report(.undefinedVariable, "variable \(name) is not set (write ${\(name):-default} to give a default)", at: node, place)
         case .failure(.unterminated):
-            report(.badValue, "unterminated ${ in \"\(scalar.string)\"", at: node, place)
+            report(.badValue, "unterminated ${ in \"\(Self.excerpt(scalar.string))\"", at: node, place)
         case .failure(.badName(let name)):
-            report(.badValue, "'\(name)' is not a variable name in \"\(scalar.string)\"", at: node, place)
+            report(.badValue, "'\(Self.excerpt(name))' is not a variable name in \"\(Self.excerpt(scalar.string))\"", at: node, place)
+        case .failure(.tooDeep):
+            report(.badValue,
+                   "references nest more than \(VariableExpander.maximumNesting) deep in \"\(Self.excerpt(scalar.string))\"",
+                   at: node, place)
         }
         return nil
     }
@@ -106,22 +110,26 @@ struct ManifestReader {
         return values
     }
 
-    /// An integer; `A+B` (the legacy `${PORT_OFFSET}+7200` after expansion) is summed.
+    /// An integer; `A+B` (the legacy `${PORT_OFFSET}+7200` after expansion) is summed, with
+    /// every step checked: a value outside `range` (or outside 64 bits) is an issue naming it.
     mutating func integer(_ node: Node, _ place: Place, range: ClosedRange<Int>? = nil) -> Int? {
         guard let text = string(node, place) else { return nil }
-        let parts = text.split(separator: "+", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        let numbers = parts.compactMap { Int($0) }
-        guard !parts.isEmpty, numbers.count == parts.count else {
+        let allowed = range.map { "\($0.lowerBound)...\($0.upperBound)" }
+        switch WholeNumberSum.parse(text) {
+        case .failure(.notANumber):
             report(.badValue, "expected a whole number, found \"\(text)\"", at: node, place)
             return nil
-        }
-        let value = numbers.reduce(0, +)
-        if let range, !range.contains(value) {
-            report(.badValue, "\(value) is out of range \(range.lowerBound)...\(range.upperBound)", at: node, place)
+        case .failure(.tooLarge):
+            let limit = allowed ?? "\(Int.min)...\(Int.max)"
+            report(.badValue, "\"\(text)\" is out of range \(limit)", at: node, place)
             return nil
+        case .success(let value):
+            if let range, let allowed, !range.contains(value) {
+                report(.badValue, "\(value) is out of range \(allowed)", at: node, place)
+                return nil
+            }
+            return value
         }
-        return value
     }
 
     mutating func port(_ node: Node, _ place: Place) -> Int? {
@@ -155,6 +163,10 @@ struct ManifestReader {
             report(.badDuration, "bad duration \"\(text)\" (write e.g. 500ms, 2s, 1m, 1m30s)", at: node, place)
             return nil
         }
+        if seconds > Quantity.maximumSeconds {
+            report(.badDuration, "duration \"\(text)\" is out of range: at most 8760h (one year)", at: node, place)
+            return nil
+        }
         if seconds == 0 && !allowZero {
             report(.badDuration, "duration must be greater than zero", at: node, place)
             return nil
@@ -185,6 +197,11 @@ struct ManifestReader {
         if let suggestion = Spelling.closest(to: text, among: names) { message += "; did you mean '\(suggestion)'?" }
         report(.badValue, message, at: node, place)
         return nil
+    }
+
+    /// A value as quoted in a message: at most 80 characters, so a huge value cannot flood the output.
+    static func excerpt(_ text: String) -> String {
+        text.count <= 80 ? text : String(text.prefix(77)) + "..."
     }
 
     private func describe(_ node: Node) -> String {

@@ -3,6 +3,10 @@ import Foundation
 /// Parsers for the human quantities a manifest uses: durations (`500ms`, `2s`, `1m`, `1h`,
 /// `1m30s`) and byte sizes (`512M`, `2G`, `64KiB`, plain bytes).
 public enum Quantity {
+    /// The longest duration a manifest may give: one year (8760h). Longer values mean "never"
+    /// in practice and would overflow the millisecond timeouts handed to the kernel.
+    public static let maximumSeconds: TimeInterval = 8760 * 3600
+
     /// Seconds for a duration text, or nil when the text is not one.
     ///
     /// A bare number means seconds (legacy files write `interval_seconds: 30`).
@@ -22,7 +26,7 @@ public enum Quantity {
             rest = rest.dropFirst(unit.0.count)
             total += value * unit.1
         }
-        return total
+        return total.isFinite ? total : nil
     }
 
     /// Bytes for a size text (`512M`, `2G`, `1.5GiB`, `4096`), or nil. K/M/G/T are powers of 1024.
@@ -44,8 +48,10 @@ public enum Quantity {
         return UInt64(bytes.rounded())
     }
 
-    /// Short human form of a duration: `250ms`, `2s`, `1.50s`, `2m0s`.
+    /// Short human form of a duration: `250ms`, `2s`, `1.50s`, `2m0s`, `3h5m`. Total for any
+    /// value: a negative, non-finite or huge one is written in plain seconds.
     public static func describe(seconds: TimeInterval) -> String {
+        guard seconds.isFinite, seconds >= 0, seconds <= maximumSeconds * 1000 else { return "\(seconds)s" }
         if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
         if seconds < 60 {
             return seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.2fs", seconds)

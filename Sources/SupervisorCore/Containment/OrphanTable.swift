@@ -1,0 +1,94 @@
+import CSpawn
+import CZeroMQ
+import Foundation
+
+/// Descendants of agents that were orphaned and came back to the supervisor, which is a child
+/// subreaper (their parent died: a stopped agent, or a daemonising child that `setsid`-ed and
+/// left). Each is tied to its agent through the marker it inherited, kept until that agent
+/// stops, then killed; one whose agent is not running, or that carries no marker, is killed at
+/// once. Each is reaped through its own pidfd, like agents.
+final class OrphanTable {
+    struct Orphan {
+        var pid: Int32
+        var pidfd: Int32
+        /// The agent it descends from, when its marker names one of this run.
+        var agent: String?
+    }
+
+    let runMarker: String
+    private(set) var orphans: [Int32: Orphan] = [:]
+    /// Whether this process is a subreaper; without it, orphans go to init and only the
+    /// sweep at the next start finds them.
+    let isSubreaper: Bool
+
+    init(runMarker: String) {
+        self.runMarker = runMarker
+        isSubreaper = cspawn_become_subreaper() == 0
+    }
+
+    /// Children of this process that nobody owns: every thread's `children` list from /proc
+    /// (children are recorded on the thread they were adopted by).
+    static func children() -> [Int32] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var pids: [Int32] = []
+        for task in tasks {
+            guard let text = try? String(contentsOfFile: "/proc/self/task/\(task)/children", encoding: .utf8) else { continue }
+            pids += text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        return pids
+    }
+
+    /// Adopts every child not in `owned` that is not adopted yet; returns the new ones.
+    func adopt(excluding owned: Set<Int32>) -> [Orphan] {
+        var adopted: [Orphan] = []
+        for pid in Self.children() where !owned.contains(pid) && orphans[pid] == nil {
+            // Our child, not reaped: its pid cannot be reused, so pidfd_open is race-free.
+            let pidfd = cspawn_pidfd_open(pid)
+            guard pidfd >= 0 else { continue }
+            let marker = ProcessMarker.of(pid)
+            let agent = marker?.run == runMarker ? marker?.agent : nil
+            let orphan = Orphan(pid: pid, pidfd: pidfd, agent: agent)
+            orphans[pid] = orphan
+            adopted.append(orphan)
+        }
+        return adopted
+    }
+
+    /// The adopted descendants of `agent`.
+    func orphans(of agent: String) -> [Orphan] {
+        orphans.values.filter { $0.agent == agent }
+    }
+
+    func signal(_ orphan: Orphan, _ number: Int32) {
+        kill(orphan.pid, number)
+    }
+
+    /// Poll items: one pidfd per orphan, readable when it has exited.
+    func pollItems() -> [(item: zmq_pollitem_t, tag: ReactorTag)] {
+        orphans.values.map { (zmq_pollitem_t(socket: nil, fd: $0.pidfd, events: Int16(ZMQ_POLLIN), revents: 0), .orphan($0.pid)) }
+    }
+
+    /// Reaps the orphan if it has exited.
+    @discardableResult
+    func reap(_ pid: Int32) -> Bool {
+        guard let orphan = orphans[pid] else { return false }
+        var code: Int32 = -1, signal: Int32 = -1, core: Int32 = 0
+        guard cspawn_pidfd_reap(orphan.pidfd, 0, &code, &signal, &core) == 1 else { return false }
+        close(orphan.pidfd)
+        orphans[pid] = nil
+        return true
+    }
+
+    /// SIGKILL to every orphan (at shutdown), then reap them (SIGKILL is prompt).
+    func killAll() {
+        for orphan in orphans.values { kill(orphan.pid, SIGKILL) }
+        let deadline = MonotonicClock.now() + 2
+        while !orphans.isEmpty && MonotonicClock.now() < deadline {
+            for pid in Array(orphans.keys) where !reap(pid) { usleep(1_000) }
+        }
+    }
+
+    deinit {
+        for orphan in orphans.values { close(orphan.pidfd) }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import SupervisorModel
+
+/// Keeping every descendant of an agent within reach, with or without cgroups (README,
+/// "What is guaranteed"): the stop signal reaches the agent's process group, the rest of its
+/// cgroup and its adopted orphans; when the agent exits, whatever is left of them is killed.
+extension Reactor {
+    /// At start: kills what a SIGKILLed predecessor of this run folder left running (processes
+    /// whose `SUPERVISOR_RUN` marker is ours; the lock guarantees that predecessor is dead).
+    func sweepLeftovers() {
+        guard options.containDescendants else { return }
+        let left = ProcessMarker.processes(markedWith: options.runMarker)
+        guard !left.isEmpty else { return }
+        for process in left { kill(process.pid, SIGKILL) }
+        let list = left.map { "\($0.pid)" + ($0.agent.map { " (\($0))" } ?? "") }.joined(separator: ", ")
+        log.note("killed \(left.count) process(es) left running by a previous supervisor of this run folder: \(list)")
+    }
+
+    /// Takes in orphans that came back to the supervisor: kept while their agent runs, killed
+    /// at once otherwise.
+    func adoptOrphans() {
+        guard let orphans else { return }
+        var owned = Set(processes.processes.values.map(\.pid))
+        owned.formUnion(probes.processIDs)
+        for orphan in orphans.adopt(excluding: owned) {
+            // Already dead (killed with its agent's group): only to be reaped.
+            if ProcessSampler.isZombie(orphan.pid) { continue }
+            let command = ProcessSampler.commandLine(orphan.pid)
+            if let agent = orphan.agent, processes.processes[agent] != nil {
+                log.note("\(agent): its descendant pid \(orphan.pid) (\(command)) was orphaned; it will be stopped with \(agent)")
+                continue
+            }
+            orphans.signal(orphan, SIGKILL)
+            let owner = orphan.agent.map { "of \($0), which is not running" } ?? "without a marker"
+            log.note("killed pid \(orphan.pid) (\(command)), an orphaned descendant \(owner)")
+        }
+    }
+
+    /// Sends the agent's stop (or kill) signal beyond its process group: to members of its
+    /// cgroup in other groups (a `setsid` daemon) and to its adopted orphans.
+    func signalDescendants(of agent: String, _ number: Int32, group: Int32) {
+        if let limiter, let cgroup = cgroups[agent] {
+            for pid in limiter.processes(cgroup) where getpgid(pid) != group { kill(pid, number) }
+        }
+        for orphan in orphans?.orphans(of: agent) ?? [] { orphans?.signal(orphan, number) }
+    }
+
+    /// After the agent exited: its orphans (those just re-parented included) are killed; the
+    /// rest of its cgroup goes when the cgroup is released.
+    func killDescendants(of agent: String) {
+        guard let orphans else { return }
+        adoptOrphans()
+        for orphan in orphans.orphans(of: agent) { orphans.signal(orphan, SIGKILL) }
+    }
+
+    /// An orphan exited: reap it; its own children may now be ours.
+    func reapOrphan(_ pid: Int32) {
+        guard orphans?.reap(pid) == true else { return }
+        adoptOrphans()
+    }
+
+    /// At exit: every orphan is killed and reaped, so none outlives the supervisor.
+    func killAllOrphans() {
+        guard let orphans else { return }
+        // Killing an orphan re-parents its own children to us: repeat until none is left.
+        for _ in 0..<10 {
+            adoptOrphans()
+            if orphans.orphans.isEmpty { break }
+            orphans.killAll()
+        }
+    }
+}
