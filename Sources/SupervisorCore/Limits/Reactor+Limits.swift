@@ -22,7 +22,7 @@ extension Reactor {
         switch CgroupLimiter.detect(host: options.host, instance: options.runTag) {
         case .success(let found):
             limiter = found
-            log.note("limits: \(found.enforcement.rawValue) under \(found.hostDirectories.sorted().joined(separator: ", ")); every agent in a cgroup of its own")
+            log.note("limits: \(found.enforcement.rawValue), a cgroup per agent, under \(found.hostDirectories.sorted().joined(separator: ", "))")
             let stale = found.removeStale()
             if !stale.isEmpty {
                 log.note("limits: removed stale cgroups of a previous supervisor (and killed what ran in them): \(stale.joined(separator: ", "))")
@@ -111,7 +111,7 @@ extension Reactor {
                 : limiter?.unenforced(spec.limits) ?? []
             figures[agent] = ResourceFigures(
                 enforcement: kind, rss: sample.rss, cpu: share, threads: sample.threads, fds: sample.fds,
-                processes: sample.processes, throttled: times?.throttled, unenforced: unenforced)
+                processes: sample.processes, throttled: spec.limits.cpu == nil ? nil : times?.throttled, unenforced: unenforced)
             enforceWatchdog(agent, rss: sample.rss)
         }
     }
