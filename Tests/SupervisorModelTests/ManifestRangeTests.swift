@@ -88,6 +88,16 @@ struct ManifestRangeTests {
         #expect(WholeNumberSum.parse("") == .failure(.notANumber))
     }
 
+    @Test("numbers from the network or a legacy file print without trapping, whatever their size")
+    func numberText() {
+        #expect(NumberText.of(80) == "80")
+        #expect(NumberText.of(1.5) == "1.5")
+        #expect(NumberText.of(1e300) == "1e+300")
+        #expect(NumberText.of(-.infinity) == "-inf")
+        let report = ErrorReport.parse(Array(#"ERROR:{"agent": 1e300, "message": 9.3e18}"#.utf8))
+        #expect(report?.agent == "1e+300" && report?.message == "9.3e+18")
+    }
+
     @Test("durations are described without trapping, whatever their size")
     func describeAnything() {
         for value in [1e308, -1, .infinity, .nan, 9.3e18, 0.0004] {

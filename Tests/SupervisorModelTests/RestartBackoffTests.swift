@@ -31,6 +31,16 @@ struct RestartBackoffTests {
         #expect(backoff.consecutive == 6)
     }
 
+    @Test("after enough attempts the delay is the cap, never infinite or NaN (also with initial 0)")
+    func delayNeverOverflows() {
+        var spec = Self.spec()
+        spec.backoff.factor = 100
+        let backoff = RestartBackoff(spec: spec)
+        #expect([200, 1_000, Int.max].map(backoff.delay(forAttempt:)) == [8, 8, 8])
+        spec.backoff.initial = 0
+        #expect(RestartBackoff(spec: spec).delay(forAttempt: 1_000) == 0)
+    }
+
     @Test("a factor of 1 keeps the delay constant")
     func constantDelay() {
         var spec = Self.spec()

@@ -38,7 +38,7 @@ enum TCPConnectProbe {
         case .refused: return false
         case .pending(let fd):
             var item = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            guard poll(&item, 1, Int32(timeout * 1000)) > 0 else {
+            guard poll(&item, 1, Int32(min(max(0, timeout * 1000), Double(Int32.max)))) > 0 else {
                 close(fd)
                 return false
             }

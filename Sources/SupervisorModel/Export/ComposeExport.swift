@@ -117,7 +117,7 @@ struct ComposeExport {
 
     /// `0.8`, `2`: no trailing zeros.
     static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        NumberText.of(value)
     }
 
     /// Docker's size syntax: `2048m`, or plain bytes `1500b`.

@@ -130,6 +130,6 @@ extension LegacyImporter {
 
     /// `80` -> `80`, `1.5` -> `1.5`.
     static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        NumberText.of(value)
     }
 }

@@ -22,7 +22,7 @@ public struct ErrorReport: Equatable, Sendable {
             for key in keys {
                 switch source[key] {
                 case .string(let value)?: return value
-                case .number(let value)?: return value == value.rounded() ? String(Int(value)) : String(value)
+                case .number(let value)?: return NumberText.of(value)
                 default: continue
                 }
             }

@@ -26,8 +26,10 @@ public struct RestartBackoff: Equatable, Sendable {
     /// The delay before restart number `attempt` (0-based) of a consecutive run.
     public func delay(forAttempt attempt: Int) -> TimeInterval {
         guard attempt > 0 else { return 0 }
+        guard spec.backoff.initial > 0 else { return 0 }
+        // pow grows to infinity after enough attempts: then the cap applies.
         let grown = spec.backoff.initial * pow(spec.backoff.factor, Double(attempt - 1))
-        return min(grown, spec.backoff.max)
+        return grown.isFinite ? min(grown, spec.backoff.max) : spec.backoff.max
     }
 
     /// Decides what happens after a failure at `now`; `readySince` is when the agent last
