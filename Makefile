@@ -5,14 +5,34 @@ SWIFT ?= swift
 HOST ?= mainpc
 RELEASE_BIN = .build/release
 
-.PHONY: up build test deps check plan clean bench bench-quick
+.PHONY: up build test deps test-deps check plan clean bench bench-quick
 
 deps:
 	@if ! pkg-config --exists libzmq 2>/dev/null; then \
 		echo "installing libzmq3-dev"; \
 		(apt-get update -qq && apt-get install -y -qq libzmq3-dev pkg-config) >/dev/null; \
 	fi
-	@python3 -c "import zmq" 2>/dev/null || python3 -m pip install -q pyzmq
+
+# The tests' Python: a venv under .build (Debian 12's own Python refuses `pip install`, PEP 668),
+# created with python3-venv (installed when missing) and holding what the tests' Python code
+# imports or runs. The tests find it there (Tests/IntegrationTests/TestPython.swift), and
+# `make test` also names it in SUPERVISOR_TEST_PYTHON. Checked again when this file changes.
+TEST_VENV = .build/test-venv
+TEST_PY = $(TEST_VENV)/bin/python3
+TEST_STAMP = $(TEST_VENV)/.installed
+TEST_PACKAGES = pyzmq jsonschema pyyaml kubernetes-validate
+
+$(TEST_STAMP): Makefile
+	@if ! command -v python3 >/dev/null || ! python3 -m venv $(TEST_VENV) >/dev/null 2>&1; then \
+		rm -rf $(TEST_VENV); echo "installing python3-venv"; \
+		(apt-get update -qq && apt-get install -y -qq python3 python3-venv) >/dev/null; \
+		python3 -m venv $(TEST_VENV); \
+	fi
+	@echo "installing $(TEST_PACKAGES) into $(TEST_VENV)"
+	@$(TEST_PY) -m pip install -q --disable-pip-version-check $(TEST_PACKAGES)
+	@touch $@
+
+test-deps: deps $(TEST_STAMP)
 
 build: deps
 	$(SWIFT) build -c release
@@ -26,9 +46,9 @@ check: build
 plan: build
 	$(RELEASE_BIN)/supervisor plan $(HOST)
 
-test: deps
+test: test-deps
 	$(SWIFT) build
-	$(SWIFT) test
+	SUPERVISOR_TEST_PYTHON=$(CURDIR)/$(TEST_PY) $(SWIFT) test
 
 clean:
 	rm -rf .build

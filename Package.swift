@@ -41,6 +41,7 @@ let package = Package(
         .executableTarget(name: "agent-sim", dependencies: ["SupervisorCore"]),
         .testTarget(name: "SupervisorModelTests", dependencies: ["SupervisorModel"]),
         .testTarget(name: "SupervisorCoreTests", dependencies: ["SupervisorCore", "SupervisorModel"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["SupervisorModel"], exclude: ["python", "legacy"]),
+        // SupervisorCore only for what a test must know before it starts a supervisor (are cgroups usable here?).
+        .testTarget(name: "IntegrationTests", dependencies: ["SupervisorModel", "SupervisorCore"], exclude: ["python", "legacy"]),
     ]
 )

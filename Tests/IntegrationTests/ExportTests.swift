@@ -155,9 +155,10 @@ struct ExportTests {
     }
 }
 
-/// The independent validators, installed once per machine under /tmp (never in the repository):
-/// a virtual environment with kubernetes-validate from PyPI, and the Compose specification
-/// schema taken from the docker-compose 1.29.2 wheel (`compose/config/compose_spec.json`).
+/// The independent validators: jsonschema, PyYAML and kubernetes-validate beside the tests'
+/// Python (`make test` installs them into .build/test-venv), else a virtual environment made once
+/// per machine under /tmp (never in the repository); and the Compose specification schema taken
+/// from the docker-compose 1.29.2 wheel (`compose/config/compose_spec.json`), kept under /tmp.
 struct ValidationTools: Sendable {
     static let root = "/tmp/supervisor-export-tools"
 
@@ -182,17 +183,25 @@ struct ValidationTools: Sendable {
 
     private static func install() -> ValidationTools? {
         let fileManager = FileManager.default
-        guard let system = ["/root/.pyenv/shims/python3", "/usr/local/bin/python3", "/usr/bin/python3"].first(where: fileManager.isExecutableFile) else {
-            print("SKIPPED all export validations that need Python: python3 not found")
+        let system = TestPython.path
+        guard fileManager.isExecutableFile(atPath: system) else {
+            print("SKIPPED all export validations that need Python: no interpreter (\(TestPython.hint))")
             return nil
         }
-        let venv = root + "/venv"
-        var python = venv + "/bin/python3"
-        if !fileManager.isExecutableFile(atPath: python) {
-            let made = try? ExportTests.run(system, ["-m", "venv", "--system-site-packages", venv])
-            if made?.status != 0 {
-                print("note: cannot create a venv (\(made?.output ?? "")); using \(system)")
-                python = system
+        var python = system
+        var validator = TestPython.binDirectory + "/kubernetes-validate"
+        let besideTests = fileManager.isExecutableFile(atPath: validator)
+            && (try? ExportTests.run(system, ["-c", "import jsonschema, yaml"]))?.status == 0
+        if !besideTests {
+            let venv = root + "/venv"
+            python = venv + "/bin/python3"
+            validator = venv + "/bin/kubernetes-validate"
+            if !fileManager.isExecutableFile(atPath: python) {
+                let made = try? ExportTests.run(system, ["-m", "venv", "--system-site-packages", venv])
+                if made?.status != 0 {
+                    print("note: cannot create a venv (\(made?.output ?? "")); using \(system)")
+                    python = system
+                }
             }
         }
         var tools = ValidationTools(python: python)
@@ -218,7 +227,6 @@ struct ValidationTools: Sendable {
                 tools.composeProblem = "the Python packages jsonschema and pyyaml are not available"
             }
         }
-        let validator = venv + "/bin/kubernetes-validate"
         if !fileManager.isExecutableFile(atPath: validator) && python != system {
             let installed = try? ExportTests.run(python, ["-m", "pip", "install", "-q", "kubernetes-validate"])
             if installed?.status != 0 { tools.kubernetesProblem = "pip install kubernetes-validate failed: \(installed?.output ?? "")" }

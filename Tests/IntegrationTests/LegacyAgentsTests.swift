@@ -17,7 +17,7 @@ struct LegacyAgentsTests {
             error_bus: {host: mainpc, port: \(ports[5])}
             defaults:
               host: mainpc
-              command: ["python3", "\(Self.script)"]
+              command: ["\(TestPython.path)", "\(Self.script)"]
               health: {kind: zmq, start_period: 20s}
             agents:
               Memory:

@@ -8,9 +8,12 @@ extension LimitsTests {
         var enforcement: String
         var directories: [String]
 
-        /// Waits for the supervisor's `limits:` line and reads it.
+        /// Waits for the supervisor's first `limits:` line (its choice: cgroups, or none and why)
+        /// and reads it; fails at once when it chose none.
         static func logged(by harness: SupervisorHarness, timeout: TimeInterval = 60) throws -> HostSubtree {
-            let line = try harness.waitForLine("limits: cgroup v", " under ", timeout: timeout)
+            let line = try harness.waitForLine("limits: ", timeout: timeout)
+            try #require(line.contains("limits: cgroup v") && line.contains(" under "),
+                         "the supervisor uses no cgroups, though the test's probe found them usable (\(CgroupRequirement.availability)): \(line)")
             let enforcement = line.contains("limits: cgroup v2") ? "cgroup v2" : "cgroup v1"
             let list = line.components(separatedBy: " under ").last ?? ""
             let directories = list.components(separatedBy: ", ").map { $0.trimmingCharacters(in: .whitespaces) }

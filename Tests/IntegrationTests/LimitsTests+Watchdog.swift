@@ -4,6 +4,7 @@ import Testing
 /// Without cgroups (`up --no-cgroups`) the watchdog holds memory limits; and the figures every
 /// agent gets in status, limited or not.
 extension LimitsTests {
+    // Needs no cgroups: it runs everywhere.
     @Test("--no-cgroups: the watchdog restarts an agent above its memory limit, reports oom, creates no cgroup")
     func watchdogEnforcesMemory() throws {
         let harness = try Self.harness("""
@@ -54,7 +55,8 @@ extension LimitsTests {
         #expect(Self.leftoverHostDirectories(harness).isEmpty)
     }
 
-    @Test("status: figures for an agent without limits (enforcement none, rss) and RSS, CPU, LIMITS columns")
+    @Test("status: figures for an agent without limits (enforcement none, rss) and RSS, CPU, LIMITS columns",
+          .enabled(if: CgroupRequirement.isMet, CgroupRequirement.skipReason))
     func statusFigures() throws {
         let harness = try Self.harness("""
             defaults:

@@ -18,7 +18,7 @@ struct LogTests {
             agents:
               chatty:
                 host: mainpc
-                command: ["python3", "-c", \(String(reflecting: script))]
+                command: ["\(TestPython.path)", "-c", \(String(reflecting: script))]
             """)
         defer { harness.cleanUp() }
         try harness.start()

@@ -438,7 +438,7 @@ enum ProtocolTestError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .script(let what, let run, let log):
-            "\(what) exited with \(run.status)\nstdout: \(run.stdout.prefix(4000))\nstderr: \(run.stderr.prefix(4000))\nsupervisor log (end):\n\(log.suffix(4000))"
+            "\(what) exited with \(run.status) (\(TestPython.hint))\nstdout: \(run.stdout.prefix(4000))\nstderr: \(run.stderr.prefix(4000))\nsupervisor log (end):\n\(log.suffix(4000))"
         case .noFreePort: "no free control port with a free port after it"
         }
     }
@@ -480,7 +480,8 @@ final class ProtocolFixture {
         try text.write(to: harness.directory.appendingPathComponent("agents.yaml"), atomically: true, encoding: .utf8)
     }
 
-    /// Runs `python3 SCRIPT ARGS` with a deadline; throws when it fails (unless told not to).
+    /// Runs `SCRIPT ARGS` with the tests' Python (`TestPython`) and a deadline; throws when it
+    /// fails (unless told not to).
     func python(_ script: String, _ arguments: [String], timeout: TimeInterval = 120, expectSuccess: Bool = true) throws -> PythonRun {
         let name = "\(script)-\(UUID().uuidString.prefix(6))"
         let out = harness.directory.appendingPathComponent("\(name).out")
@@ -494,8 +495,8 @@ final class ProtocolFixture {
             try? errHandle.close()
         }
         let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        child.arguments = ["python3", Self.scripts.appendingPathComponent(script).path] + arguments
+        child.executableURL = URL(fileURLWithPath: TestPython.path)
+        child.arguments = [Self.scripts.appendingPathComponent(script).path] + arguments
         child.currentDirectoryURL = Self.scripts
         child.environment = ProcessInfo.processInfo.environment.merging([
             "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",

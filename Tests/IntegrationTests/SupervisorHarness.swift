@@ -3,6 +3,10 @@ import Testing
 
 /// Runs the built `supervisor` binary against a manifest in a temporary folder, as a user
 /// would, and waits on what it logs. Every process it starts is killed when it is stopped.
+///
+/// The supervisor, and so every agent and whatever they start, carries `SUPERVISOR_TEST_RUN`
+/// (this harness's folder) in its environment: `cleanUp` kills by it too, which reaches
+/// processes that left the agent's process group (`setsid`) when no cgroup holds them.
 final class SupervisorHarness: @unchecked Sendable {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -51,13 +55,17 @@ final class SupervisorHarness: @unchecked Sendable {
         return (child.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// The environment variable that marks every process started from this harness.
+    static let runMarker = "SUPERVISOR_TEST_RUN"
+
     /// Starts `supervisor up HOST` in the background.
     func start(environment: [String: String] = [:], extraArguments: [String] = []) throws {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: Self.supervisorPath)
         child.arguments = ["up", host] + extraArguments
         child.currentDirectoryURL = directory
-        child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        child.environment = ProcessInfo.processInfo.environment
+            .merging(environment) { $1 }.merging([Self.runMarker: directory.path]) { $1 }
         FileManager.default.createFile(atPath: consoleLog.path, contents: nil)
         let handle = try FileHandle(forWritingTo: consoleLog)
         child.standardOutput = handle
@@ -115,7 +123,8 @@ final class SupervisorHarness: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    /// Kills everything left behind (supervisor, then any agent it spawned) and removes the folder.
+    /// Kills everything left behind (supervisor, then any agent it spawned, then anything else
+    /// that carries this harness's marker) and removes the folder.
     func cleanUp() {
         if let process, process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         for line in lines(" spawned pid ") {
@@ -123,8 +132,26 @@ final class SupervisorHarness: @unchecked Sendable {
                 kill(-pid, SIGKILL)
             }
         }
+        _ = eventually(timeout: 10) { Self.killMarked(directory.path) == 0 }
         try? output?.close()
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Sends SIGKILL to every live process whose environment has `SUPERVISOR_TEST_RUN=run`;
+    /// returns how many there were.
+    @discardableResult
+    static func killMarked(_ run: String) -> Int {
+        let marker = Array("\(runMarker)=\(run)".utf8)
+        let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
+        var killed = 0
+        for pid in pids where pid != getpid() && processIsAlive(pid) {
+            guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
+            if environ.split(separator: 0).contains(where: { $0.elementsEqual(marker) }) {
+                kill(pid, SIGKILL)
+                killed += 1
+            }
+        }
+        return killed
     }
 }
 

@@ -7,28 +7,28 @@ import Yams
 @Suite("Legacy import: mapping")
 struct LegacyImportMappingTests {
     func julyPair() throws -> Manifest {
-        try #require(try LegacyFiles.importing([LegacyFiles.julyMainpc, LegacyFiles.julyPC2]).manifest)
+        try #require(try LegacyFixtures.importing([LegacyFixtures.julyMainpc, LegacyFixtures.julyPC2]).manifest)
     }
 
     @Test("script_path becomes python3 <script> in LEGACY_ROOT, with PYTHONPATH at that root")
     func commandAndDirectory() throws {
         let manifest = try julyPair()
-        let registry = try #require(manifest["ServiceRegistry"])
-        #expect(registry.command == ["python3", "main_pc_code/agents/service_registry_agent.py"])
+        let registry = try #require(manifest["Registry"])
+        #expect(registry.command == ["python3", "main_pc_code/agents/registry.py"])
         #expect(registry.cwd == ".")
         #expect(registry.environment["PYTHONPATH"] == ".")
-        let text = try #require(try LegacyFiles.importing([LegacyFiles.julyMainpc]).text)
+        let text = try #require(try LegacyFixtures.importing([LegacyFixtures.julyMainpc]).text)
         let moved = ManifestLoader.load(
             text: text, file: "agents.yaml", environment: ["LEGACY_ROOT": "/srv/legacy", "LEGACY_PYTHON": "/venv/bin/python"])
-        #expect(moved.manifest?["ServiceRegistry"]?.cwd == "/srv/legacy")
-        #expect(moved.manifest?["ServiceRegistry"]?.command.first == "/venv/bin/python")
+        #expect(moved.manifest?["Registry"]?.cwd == "/srv/legacy")
+        #expect(moved.manifest?["Registry"]?.command.first == "/venv/bin/python")
     }
 
     @Test("each host keeps its own environment, limits and health settings; shared ones sit in defaults")
     func perHostSettings() throws {
         let manifest = try julyPair()
-        let mainpc = try #require(manifest["ServiceRegistry"])
-        let pc2 = try #require(manifest["TieredResponder"])
+        let mainpc = try #require(manifest["Registry"])
+        let pc2 = try #require(manifest["TaskRouter"])
         for spec in [mainpc, pc2] {
             #expect(spec.environment["LOG_LEVEL"] == "INFO")
             #expect(spec.environment["DEBUG_MODE"] == "false")
@@ -49,21 +49,21 @@ struct LegacyImportMappingTests {
 
     @Test("a config block reaches the agent as JSON in AGENT_CONFIG_JSON, keys in file order, types kept")
     func configJSON() throws {
-        let spec = try #require(try julyPair()["SystemDigitalTwin"])
+        let spec = try #require(try julyPair()["StateStore"])
         let json = try #require(spec.environment["AGENT_CONFIG_JSON"])
-        #expect(json == #"{"db_path":"data/unified_memory.db","redis":{"host":"localhost","port":6379,"db":0},"zmq_request_timeout":5000}"#)
-        #expect(try julyPair()["RequestCoordinator"]?.environment["AGENT_CONFIG_JSON"] == nil)
+        #expect(json == #"{"db_path":"data/state.db","redis":{"host":"localhost","port":6379,"db":0},"request_timeout":5000}"#)
+        #expect(try julyPair()["Dispatcher"]?.environment["AGENT_CONFIG_JSON"] == nil)
     }
 
     @Test("${NAME:-default} in a config block is expanded by the manifest")
     func configVariables() throws {
-        let text = try #require(try LegacyFiles.importing([LegacyFiles.augustMainpc]).text)
-        let loaded = ManifestLoader.load(text: text, file: "agents.yaml", environment: ["SERVICE_REGISTRY_BACKEND": "memory"])
-        let json = try #require(loaded.manifest?["ServiceRegistry"]?.environment["AGENT_CONFIG_JSON"])
+        let text = try #require(try LegacyFixtures.importing([LegacyFixtures.augustMainpc]).text)
+        let loaded = ManifestLoader.load(text: text, file: "agents.yaml", environment: ["REGISTRY_BACKEND": "memory"])
+        let json = try #require(loaded.manifest?["Registry"]?.environment["AGENT_CONFIG_JSON"])
         let config = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(config["backend"] as? String == "memory")
-        #expect((config["redis"] as? [String: Any])?["prefix"] as? String == "service_registry:")
-        #expect(loaded.manifest?["ServiceRegistry"]?.environment["RTAP_ENABLED"] == "true")
+        #expect((config["redis"] as? [String: Any])?["prefix"] as? String == "registry:")
+        #expect(loaded.manifest?["Registry"]?.environment["RTAP_ENABLED"] == "true")
     }
 
     @Test("params, command_args and env_vars; a missing health port falls back to a tcp check")

@@ -56,6 +56,8 @@ final class CgroupLimiter {
         if roots["memory"] != nil {
             return .success(CgroupLimiter(layout: .v1(roots)))
         }
+        // No v1 limiter without memory: take back the subtrees made in the other hierarchies.
+        for base in roots.values { rmdir(base) }
         reasons.append(mounts.v1.isEmpty ? "no cgroup v1 hierarchies" : "cgroup v1 memory hierarchy is not writable")
         return .failure(LimiterUnavailable(reason: reasons.joined(separator: "; ")))
     }
