@@ -61,15 +61,12 @@ struct ContainmentTests {
         eventually(timeout: 30) { !pids.contains(where: processIsAlive) }
     }
 
-    /// Skips (returns false, with the reason printed) when the mode needs cgroups this machine lacks.
-    static func usable(_ mode: Mode, _ harness: SupervisorHarness) throws -> Bool {
-        guard mode != .noCgroups else { return true }
-        let line = try harness.waitForLine("limits: ")
-        if line.contains("no usable cgroups") {
-            print("skipped (\(mode)): cgroups are not usable here: \(line)")
-            return false
-        }
-        return true
+    /// False, with the reason printed, when the mode needs cgroups this machine lacks (decided
+    /// as `up` decides, before anything starts).
+    static func usable(_ mode: Mode) -> Bool {
+        guard mode != .noCgroups, !CgroupRequirement.isMet else { return true }
+        print("skipped (\(mode)): \(CgroupRequirement.skipReason.rawValue)")
+        return false
     }
 
     static func killEverything(_ tokens: Tokens) {
@@ -84,8 +81,8 @@ struct ContainmentTests {
             session.close()
             Self.killEverything(tokens)
         }
+        guard Self.usable(mode) else { return }
         try session.harness.start(extraArguments: mode.arguments)
-        guard try Self.usable(mode, session.harness) else { return }
         try session.waitForStates(["family": "ready"])
         let first = try Self.family(tokens, session.harness)
 
@@ -115,8 +112,8 @@ struct ContainmentTests {
             session.close()
             Self.killEverything(tokens)
         }
+        guard Self.usable(mode) else { return }
         try session.harness.start(extraArguments: mode.arguments)
-        guard try Self.usable(mode, session.harness) else { return }
         try session.waitForStates(["family": "ready"])
         let first = try Self.family(tokens, session.harness)
         try session.harness.stop(signal: SIGKILL)
