@@ -101,6 +101,9 @@ public final class Reactor {
     public func run() -> Int32 {
         if options.handleSignals {
             signal(SIGPIPE, SIG_IGN)
+            // A log write past RLIMIT_FSIZE then fails with EFBIG (counted as lost lines)
+            // instead of killing the supervisor. Agents get default dispositions back at spawn.
+            signal(SIGXFSZ, SIG_IGN)
             Self.handledSignals.withUnsafeBufferPointer {
                 _ = cspawn_signal_forward(wake.write, $0.baseAddress, Int32($0.count))
             }
@@ -123,11 +126,14 @@ public final class Reactor {
         feed(.startAll)
         while !finished {
             fireDueTimers()
+            reportLogNotices()
             if finished { break }
             waitAndDispatch()
+            reportLogNotices()
         }
         processes.killAll()
         drainRemainingOutput()
+        reportLogNotices()
         tearDownLimits()
         log.note("supervisor stopped")
         control?.closeGracefully()
@@ -158,6 +164,7 @@ public final class Reactor {
         let now = MonotonicClock.now()
         if now >= nextSampleAt {
             sampleResources(now: now)
+            settleLogs()
             nextSampleAt = now + sampleInterval
         }
         if events != nil && now >= nextMetricsAt {
