@@ -58,10 +58,15 @@ public final class RotatingLogFile {
     public func append(_ bytes: [UInt8], keepIfLost: Bool = false) -> LogLoss.Change? {
         guard !bytes.isEmpty else { return nil }
         if fd >= 0 && size > 0 && size + UInt64(bytes.count) > maxSize { rotate() }
+        let pending = (unmarked, held)
         var outcome = attempt(bytes)
         // A file removed while we held it still takes the space of what it holds until it is
-        // closed: reopen it (a new, empty file) and try once more.
-        if case .failed = outcome, reopenIfReplaced() { outcome = attempt(bytes) }
+        // closed: reopen it (a new, empty file) and try once more, with the marker and held
+        // lines again (what went to the removed file is gone with it).
+        if case .failed = outcome, reopenIfReplaced() {
+            (unmarked, held) = pending
+            outcome = attempt(bytes)
+        }
         let now = clock()
         switch outcome {
         case .written:
