@@ -94,6 +94,10 @@ struct LogLossTests {
                 == "logs/mainpc/X.log: no space left on device; 3 lines lost so far")
         #expect(LogLoss.Change.resumed(outage: 41, linesLost: 41).message(file: file)
                 == "logs/mainpc/X.log: logging resumed, 41 lines were lost")
+        #expect(LogLoss.Change.began(Self.full, linesLost: 0).message(file: file)
+                == "logs/mainpc/X.log: no space left on device; no line lost yet")
+        #expect(LogLoss.Change.resumed(outage: 0, linesLost: 0).message(file: file)
+                == "logs/mainpc/X.log: logging resumed, no line was lost")
         #expect(LogLoss.Change.resumed(outage: 1, linesLost: 9).message(file: file)
                 == "logs/mainpc/X.log: logging resumed, 1 line was lost (9 since the supervisor started)")
     }

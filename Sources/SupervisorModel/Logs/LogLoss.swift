@@ -74,11 +74,15 @@ extension LogLoss.Change {
     /// 3 lines lost so far`, `logs/mainpc/X.log: logging resumed, 41 lines were lost`.
     public func message(file: String) -> String {
         switch self {
+        case .began(let error, 0):
+            // Only kept lines so far (supervisor.log keeps its warnings for later).
+            return "\(file): \(error.message); no line lost yet"
         case .began(let error, let lost):
             return "\(file): \(error.message); \(LogLoss.lines(lost)) lost so far"
         case .resumed(let outage, let lost):
             let total = lost == outage ? "" : " (\(lost) since the supervisor started)"
-            return "\(file): logging resumed, \(LogLoss.lines(outage)) \(outage == 1 ? "was" : "were") lost\(total)"
+            let count = outage == 0 ? "no line was" : "\(LogLoss.lines(outage)) \(outage == 1 ? "was" : "were")"
+            return "\(file): logging resumed, \(count) lost\(total)"
         }
     }
 }
