@@ -62,6 +62,26 @@ struct StatusTable {
         if let remote = status["remote_hosts"] as? [String: String], !remote.isEmpty {
             footer.append("\(host): depends on " + remote.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
         }
+        footer += Self.logLossNotes(host, agents: agents, own: status["supervisor_logs"] as? [[String: Any]] ?? [])
+    }
+
+    /// `mainpc: log lines lost: spammer 41 (failing now: no space left on device), quiet 3`, and
+    /// a line per supervisor.log or errors.log that lost lines.
+    private static func logLossNotes(_ host: String, agents: [[String: Any]], own: [[String: Any]]) -> [String] {
+        func failing(_ error: Any?) -> String {
+            ((error as? [String: Any])?["message"] as? String).map { " (failing now: \($0))" } ?? ""
+        }
+        let losing = agents.compactMap { agent -> String? in
+            let lost = agent["log_lines_lost"] as? Int ?? 0
+            guard lost > 0 || agent["log_error"] != nil, let name = agent["name"] as? String else { return nil }
+            return "\(name) \(lost)\(failing(agent["log_error"]))"
+        }
+        var notes = losing.isEmpty ? [] : ["\(host): log lines lost: " + losing.joined(separator: ", ")]
+        for file in own {
+            let name = ((file["file"] as? String ?? "?") as NSString).lastPathComponent
+            notes.append("\(host): \(name): \(file["lines_lost"] as? Int ?? 0) lines lost\(failing(file["error"]))")
+        }
+        return notes
     }
 
     mutating func addUnreachable(_ host: HostTable.Host, message: String) {

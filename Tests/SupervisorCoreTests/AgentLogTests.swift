@@ -89,6 +89,51 @@ struct AgentLogTests {
         #expect(directory.read("worker.log.1")?.contains(String(repeating: "a", count: 30)) == true)
     }
 
+    @Test("lines an agent's log could not take are counted, announced once, and marked in the file when it works again")
+    func lostLinesAreMarked() throws {
+        let directory = try TemporaryDirectory()
+        // A disk that fails every write: the log's name leads to /dev/full.
+        try FileManager.default.createSymbolicLink(atPath: directory.file("worker.log"), withDestinationPath: "/dev/full")
+        let log = try AgentLog(directory: directory.path, agent: "worker", rotation: LogRotation(), settle: 0)
+        let failing = try #require(log.receive(Array("one\ntwo\n".utf8), from: .out))
+        #expect(failing.state == .failing && failing.agent == "worker" && failing.linesLost == 2)
+        #expect(failing.error?.code == .noSpace)
+        #expect(failing.message == "\(directory.file("worker.log")): no space left on device; 2 lines lost so far")
+        #expect(log.receive(Array("three\n".utf8), from: .err) == nil, "no notice per line")
+        #expect(log.linesLost == 3 && log.failure?.code == .noSpace)
+
+        // Space is back: the name now leads to a regular file.
+        try FileManager.default.removeItem(atPath: directory.file("worker.log"))
+        try directory.write("worker.log", "")
+        let resumed = try #require(log.receive(Array("four\n".utf8), from: .out))
+        #expect(resumed.state == .resumed && resumed.outageLinesLost == 3 && resumed.linesLost == 3)
+        #expect(resumed.message.hasSuffix("worker.log: logging resumed, 3 lines were lost"))
+        let lines = entries(directory)
+        #expect(lines.map(\.0) == ["err", "out"])
+        #expect(lines.map(\.1) == ["supervisor: 3 lines lost here (no space left on device)", "four"])
+        #expect(log.linesLost == 3 && log.failure == nil)
+    }
+
+    @Test("a log that failed, was written once and then left alone, resumes on settle()")
+    func settleResumesAQuietLog() throws {
+        let directory = try TemporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: directory.file("worker.log"), withDestinationPath: "/dev/full")
+        let log = try AgentLog(directory: directory.path, agent: "worker", rotation: LogRotation(), settle: 1)
+        #expect(log.receive(Array("lost\n".utf8), from: .out)?.state == .failing)
+        #expect(log.settle() == nil, "nothing written since: the disk may still be full")
+        try FileManager.default.removeItem(atPath: directory.file("worker.log"))
+        try directory.write("worker.log", "")
+        if let notice = log.receive(Array("kept\n".utf8), from: .out) {
+            // Only on a very slow machine: more than 1 s passed since the failure.
+            #expect(notice.state == .resumed)
+        } else {
+            #expect(log.failure != nil, "written, but too soon after the failure to count as resumed")
+            #expect(waitUntil(timeout: 20) { log.settle()?.state == .resumed })
+        }
+        #expect(log.failure == nil)
+        #expect(entries(directory).map(\.1) == ["supervisor: 1 line lost here (no space left on device)", "kept"])
+    }
+
     @Test("Timestamp.format pads every field and ends in Z")
     func timestampFormat() {
         #expect(Timestamp.format(seconds: 0, milliseconds: 5) == "1970-01-01T00:00:00.005Z")

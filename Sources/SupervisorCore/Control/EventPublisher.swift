@@ -16,6 +16,8 @@ final class EventPublisher {
         case remoteHost = "remote.host"
         /// An agent of another host that local agents depend on became ready or not ready.
         case remoteDependency = "remote.dependency"
+        /// A log file (an agent's, supervisor.log, errors.log) began or stopped losing lines.
+        case systemLogs = "system.logs"
     }
 
     let socket: ZMQSocket
@@ -53,9 +55,45 @@ final class EventPublisher {
         socket.sendMessage([Array(topic.rawValue.utf8), Array(data)])
     }
 
+    /// Publishes one event whose body is a Codable value; its keys are merged into the envelope.
+    func publish<Body: Encodable>(_ topic: Topic, encoding body: Body) {
+        sequence += 1
+        let event = EventEnvelope(body: body, seq: sequence, ts: Timestamp.now(), host: host, instance: instance, topic: topic.rawValue)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(event) else { return }
+        socket.sendMessage([Array(topic.rawValue.utf8), Array(data)])
+    }
+
     func closeGracefully() {
         monitor?.close()
         try? socket.setOption(ZMQ_LINGER, Int32(500))
         socket.close()
+    }
+}
+
+/// An event: the body's keys and the envelope's (`seq`, `ts`, `host`, `instance`, `topic`) in
+/// one JSON object.
+private struct EventEnvelope<Body: Encodable>: Encodable {
+    var body: Body
+    var seq: UInt64
+    var ts: String
+    var host: String
+    var instance: String
+    var topic: String
+
+    enum CodingKeys: String, CodingKey {
+        case seq, ts, host, instance, topic
+    }
+
+    func encode(to encoder: Encoder) throws {
+        // Both write into the same object: JSONEncoder merges keyed containers of one encoder.
+        try body.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(ts, forKey: .ts)
+        try container.encode(host, forKey: .host)
+        try container.encode(instance, forKey: .instance)
+        try container.encode(topic, forKey: .topic)
     }
 }

@@ -53,6 +53,7 @@ extension Reactor {
                     status.agents[index].resources = status.agents[index].pid == nil ? nil : figures[name]
                     status.agents[index].errorsPerMinute = legacyServices?.errorsPerMinute(name, now: now)
                 }
+                addLogFigures(to: &status)
                 status.instance = instance
                 status.eventSeq = events?.sequence
                 return .encoded(status, id: id)
@@ -153,6 +154,7 @@ extension Reactor {
             if let pid = runtime.pid { fields["pid"] = Int(pid) }
             if runtime.state.hasProcess, let started = runtime.startedAt { fields["uptime"] = now - started }
             if runtime.state.hasProcess { fields.merge(figureFields(agent)) { $1 } }
+            if let lost = processes.logHealth(of: agent)?.linesLost, lost > 0 { fields["log_lines_lost"] = lost }
             events.publish(.agentMetrics, fields)
         }
     }

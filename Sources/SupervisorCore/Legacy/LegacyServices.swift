@@ -16,6 +16,8 @@ final class LegacyServices {
     /// Frames on the error bus that were not a report.
     private(set) var malformedErrors = 0
     private let errorLog: RotatingLogFile?
+    /// errors.log began or stopped losing lines, for the reactor to report.
+    private var logNotices: [LogWriteNotice] = []
 
     init(manifest: Manifest, hosts: HostTable, host: String, logDirectory: String) throws {
         let address = hosts[host]?.address ?? "127.0.0.1"
@@ -38,7 +40,11 @@ final class LegacyServices {
             do { try socket.bind(endpoint) } catch { throw LegacyServiceError(what: "error bus", endpoint: endpoint, error: error) }
             errorSocket = socket
             errorEndpoint = endpoint
-            errorLog = try RotatingLogFile(path: logDirectory + "/errors.log", maxSize: 10 << 20, maxFiles: 5)
+            let errorLog = try RotatingLogFile(path: logDirectory + "/errors.log", maxSize: 10 << 20, maxFiles: 5)
+            errorLog.gapMarker = { lines, error in
+                Array("\(Timestamp.now()) supervisor warning lines_lost: \(LogLoss.lines(lines)) lost here (\(error.message))\n".utf8)
+            }
+            self.errorLog = errorLog
         } else {
             errorEndpoint = nil
             errorLog = nil
@@ -84,9 +90,32 @@ final class LegacyServices {
             reports.append(report)
             errorTimes[report.agent, default: []].append(now)
             let line = "\(Timestamp.now()) \(report.agent) \(report.severity) \(report.type): \(report.message)\n"
-            errorLog?.append(Array(line.utf8))
+            if let change = errorLog?.append(Array(line.utf8)) { noteErrorLog(change) }
         }
         return reports
+    }
+
+    /// The notices about errors.log since the last call.
+    func takeLogNotices() -> [LogWriteNotice] {
+        guard !logNotices.isEmpty else { return [] }
+        defer { logNotices = [] }
+        return logNotices
+    }
+
+    /// errors.log, failing, written to and not failing for a while, has resumed.
+    func settleLogs() {
+        if errorLog?.loss.isFailing == true, let change = errorLog?.settle() { noteErrorLog(change) }
+    }
+
+    /// errors.log in `status`, when it has lost lines or cannot be written now.
+    var errorLogStatus: LogFileStatus? {
+        guard let errorLog, errorLog.loss.linesLost > 0 || errorLog.loss.isFailing else { return nil }
+        return LogFileStatus(file: errorLog.path, linesLost: errorLog.loss.linesLost, error: errorLog.loss.failure)
+    }
+
+    private func noteErrorLog(_ change: LogLoss.Change) {
+        guard let errorLog else { return }
+        logNotices.append(LogWriteNotice(file: errorLog.path, agent: nil, change: change, shownAs: LogPath.shown(errorLog.path)))
     }
 
     /// Errors the agent reported over the last minute.

@@ -1,25 +1,74 @@
 import Foundation
+import SupervisorModel
 
 /// The supervisor's own log: `logs/<host>/supervisor.log`, mirrored to stderr.
+///
+/// When the file cannot be written, every line still goes to stderr. Lost lines are counted;
+/// warnings (`warn`) are kept and written once the file can take them again, after a line
+/// saying how many lines are missing, and then `supervisor.log: logging resumed, N lines were
+/// lost` on both.
 public final class SupervisorLog {
     private let file: RotatingLogFile?
     private let mirror: Bool
     public let host: String
+    private var notices: [LogWriteNotice] = []
 
     /// `directory` nil logs to stderr only.
-    public init(directory: String?, host: String, mirrorToStderr: Bool = true) throws {
+    public init(directory: String?, host: String, mirrorToStderr: Bool = true, settle: TimeInterval = 1) throws {
         self.host = host
         self.mirror = mirrorToStderr
         file = try directory.map {
-            try RotatingLogFile(path: "\($0)/supervisor.log", maxSize: 10 << 20, maxFiles: 5)
+            try RotatingLogFile(path: "\($0)/supervisor.log", maxSize: 10 << 20, maxFiles: 5, settle: settle)
+        }
+        file?.gapMarker = { [host] lines, error in
+            Array("\(Timestamp.now()) \(host) supervisor.log: \(LogLoss.lines(lines)) lost here (\(error.message))\n".utf8)
         }
     }
 
     /// Writes one event line.
     public func note(_ message: String) {
-        let line = "\(Timestamp.now()) \(host) \(message)\n"
-        let bytes = Array(line.utf8)
-        file?.append(bytes)
+        write(message, keep: false)
+    }
+
+    /// Writes a warning that must reach the file: if it cannot be written now, it is kept
+    /// (up to `RotatingLogFile.heldLimit`) and written when the file works again.
+    public func warn(_ message: String) {
+        write(message, keep: true)
+    }
+
+    /// Lets the file conclude that writing has resumed when nothing more was written.
+    public func settle() {
+        if let change = file?.settle() { report(change) }
+    }
+
+    /// The notices about supervisor.log itself since the last call (for `system.logs`).
+    public func takeNotices() -> [LogWriteNotice] {
+        defer { notices = [] }
+        return notices
+    }
+
+    /// supervisor.log in `status`, when it has lost lines or cannot be written now.
+    public var fileStatus: LogFileStatus? {
+        guard let file, file.loss.linesLost > 0 || file.loss.isFailing else { return nil }
+        return LogFileStatus(file: file.path, linesLost: file.loss.linesLost, error: file.loss.failure)
+    }
+
+    private func write(_ message: String, keep: Bool) {
+        let bytes = Array("\(Timestamp.now()) \(host) \(message)\n".utf8)
         if mirror { Descriptor.writeAll(STDERR_FILENO, bytes) }
+        if let change = file?.append(bytes, keepIfLost: keep) { report(change) }
+    }
+
+    private func report(_ change: LogLoss.Change) {
+        guard let file else { return }
+        let notice = LogWriteNotice(file: file.path, agent: nil, change: change, shownAs: LogPath.shown(file.path))
+        notices.append(notice)
+        switch change {
+        case .began:
+            // The file cannot take it; stderr is where this is seen.
+            if mirror { Descriptor.writeAll(STDERR_FILENO, Array("\(Timestamp.now()) \(host) \(notice.message)\n".utf8)) }
+        case .resumed:
+            warn(notice.message)
+        }
     }
 }

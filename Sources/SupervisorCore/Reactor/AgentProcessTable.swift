@@ -16,6 +16,10 @@ final class AgentProcessTable {
     private(set) var processes: [String: LaunchedProcess] = [:]
     private(set) var pipes: [Int32: Pipe] = [:]
     private var logs: [String: AgentLog] = [:]
+    /// Agents whose log is failing, the only ones `settleLogs` looks at.
+    private var failingLogs: Set<String> = []
+    /// Logs that began or stopped losing lines, for the reactor to report.
+    private var logNotices: [LogWriteNotice] = []
     private let logDirectory: String
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
 
@@ -53,12 +57,39 @@ final class AgentProcessTable {
     func drain(_ fd: Int32) {
         guard let pipe = pipes[fd], let log = logs[pipe.agent] else { return }
         guard let chunk = Descriptor.readAvailable(fd, into: &readBuffer) else {
-            log.finish(pipe.stream)
+            record(log.finish(pipe.stream))
             close(fd)
             pipes[fd] = nil
             return
         }
-        log.receive(chunk, from: pipe.stream)
+        record(log.receive(chunk, from: pipe.stream))
+    }
+
+    /// Keeps a notice of a log that began or stopped losing lines, for `takeLogNotices`.
+    func record(_ notice: LogWriteNotice?) {
+        guard let notice, let agent = notice.agent else { return }
+        logNotices.append(notice)
+        switch notice.state {
+        case .failing: failingLogs.insert(agent)
+        case .resumed: failingLogs.remove(agent)
+        }
+    }
+
+    /// The notices since the last call.
+    func takeLogNotices() -> [LogWriteNotice] {
+        guard !logNotices.isEmpty else { return [] }
+        defer { logNotices = [] }
+        return logNotices
+    }
+
+    /// Failing logs that were written to, and have not failed for a while, have resumed.
+    func settleLogs() {
+        for agent in failingLogs { record(logs[agent]?.settle()) }
+    }
+
+    /// Lines the agent's log has lost and why it fails now; nil before it was opened.
+    func logHealth(of agent: String) -> (linesLost: Int, failure: LogWriteError?)? {
+        logs[agent].map { ($0.linesLost, $0.failure) }
     }
 
     /// Reaps the agent if its process has exited (killing what is left of its process group).
@@ -84,7 +115,7 @@ final class AgentProcessTable {
     /// Logs what is pending and closes every pipe (at shutdown).
     func closeAllPipes() {
         for (fd, pipe) in pipes {
-            logs[pipe.agent]?.finish(pipe.stream)
+            record(logs[pipe.agent]?.finish(pipe.stream))
             close(fd)
         }
         pipes = [:]

@@ -71,7 +71,7 @@ extension Reactor {
             pendingEvents.append(.spawned(agent: agent, pid: process.pid))
         case .failure(let failure):
             releaseCgroup(of: agent)
-            agentLog.receive(Array("supervisor: cannot start \(agent): \(failure.message)\n".utf8), from: .err)
+            processes.record(agentLog.receive(Array("supervisor: cannot start \(agent): \(failure.message)\n".utf8), from: .err))
             log.note("\(agent) cannot start: \(failure.message)")
             pendingEvents.append(.spawnFailed(agent: agent, reason: failure.message))
         }

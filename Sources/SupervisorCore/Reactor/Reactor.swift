@@ -105,6 +105,8 @@ public final class Reactor {
     /// Starts every agent and supervises until shutdown completes. Returns the exit code.
     public func run() -> Int32 {
         if options.handleSignals {
+            // A log write past RLIMIT_FSIZE then fails with EFBIG (counted as lost lines) instead
+            // of killing the supervisor. Agents get default dispositions back at spawn.
             for number in SignalPlan.discarded { signal(number, SIG_IGN) }
             caughtSignals.withUnsafeBufferPointer {
                 _ = cspawn_signal_forward(wake.write, $0.baseAddress, Int32($0.count))
@@ -129,12 +131,15 @@ public final class Reactor {
         feed(.startAll)
         while !finished {
             fireDueTimers()
+            reportLogNotices()
             if finished { break }
             waitAndDispatch()
+            reportLogNotices()
         }
         processes.killAll()
         killAllOrphans()
         drainRemainingOutput()
+        reportLogNotices()
         tearDownLimits()
         log.note("supervisor stopped")
         control?.closeGracefully()
@@ -166,6 +171,7 @@ public final class Reactor {
         if now >= nextSampleAt {
             adoptOrphans()
             sampleResources(now: now)
+            settleLogs()
             nextSampleAt = now + sampleInterval
         }
         if events != nil && now >= nextMetricsAt {

@@ -35,16 +35,25 @@ public enum Descriptor {
         }
     }
 
-    /// Writes everything, retrying short writes and EINTR.
+    /// Writes everything, retrying short writes and EINTR; gives up at the first error.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        _ = write(fd, bytes)
+    }
+
+    /// Writes everything, retrying short writes and EINTR. Returns how many bytes were written
+    /// and, when that is not all of them, the errno that stopped it (a `write` that makes no
+    /// progress counts as EIO, so this never spins).
+    public static func write(_ fd: Int32, _ bytes: [UInt8]) -> (written: Int, errno: Int32?) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
+            let count = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if count > 0 {
+                offset += count
+                continue
             }
-            offset += written
+            if count < 0 && errno == EINTR { continue }
+            return (offset, count < 0 ? errno : EIO)
         }
+        return (offset, nil)
     }
 }

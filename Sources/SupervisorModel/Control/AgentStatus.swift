@@ -31,6 +31,11 @@ public struct AgentStatus: Equatable, Sendable, Codable {
     public var errorsPerMinute: Int?
     /// Its dependencies on agents of other hosts, as this host's supervisor sees them.
     public var remoteDependencies: [RemoteDependencyStatus]?
+    /// Lines of its output that could not be written to its log (disk full, I/O error) since
+    /// the supervisor started (filled in by the I/O layer, which writes the logs).
+    public var logLinesLost: Int?
+    /// Why its log cannot be written, while that lasts.
+    public var logError: LogWriteError?
 
     enum CodingKeys: String, CodingKey {
         case name, host, group, state, pid, uptime, restarts, health, required, port, resources
@@ -42,6 +47,8 @@ public struct AgentStatus: Equatable, Sendable, Codable {
         case restartIn = "restart_in"
         case errorsPerMinute = "errors_per_minute"
         case remoteDependencies = "remote_dependencies"
+        case logLinesLost = "log_lines_lost"
+        case logError = "log_error"
     }
 }
 
@@ -85,10 +92,14 @@ public struct HostStatus: Equatable, Sendable, Codable {
     public var eventSeq: UInt64?
     /// During start-up, when all that is left waits for agents of other hosts: those agents.
     public var awaitingRemote: [String]?
+    /// The supervisor's own log files (supervisor.log, errors.log) that have lost lines or
+    /// cannot be written now (filled in by the I/O layer); nil when there are none.
+    public var supervisorLogs: [LogFileStatus]?
 
     enum CodingKeys: String, CodingKey {
         case host, phase, uptime, agents, totals, instance
         case awaitingRemote = "awaiting_remote"
+        case supervisorLogs = "supervisor_logs"
         case supervisorPid = "supervisor_pid"
         case remoteHosts = "remote_hosts"
         case eventSeq = "event_seq"
