@@ -50,6 +50,10 @@ final class CurveGate {
                 reason = "the client did not use CurveZMQ (no key)"
             case .handshakeFailedProtocol(let code):
                 reason = "CurveZMQ handshake failed (\(SocketEvent.protocolErrorName(code))): the client may expect another server key"
+            case .handshakeFailedNoDetail:
+                // A client that is refused may close before this side has read its greeting
+                // (its close resets the connection): then only this is seen.
+                reason = "the connection ended during the CurveZMQ handshake (a client without a key, or with another server key)"
             case .handshakeFailedAuth:
                 return nil // the ZAP decision was logged with the key
             default:

@@ -24,7 +24,8 @@ public enum CurveSetup {
     static func serve(_ socket: ZMQSocket, keys: CurveKeyPair?) throws -> SocketMonitor? {
         guard let keys else { return nil }
         try configureServer(socket, keys: keys)
-        return try SocketMonitor(socket, events: ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        return try SocketMonitor(socket, events: ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+            | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
     }
 
     /// A client (DEALER, SUB, or another supervisor): it talks only to the server holding the
