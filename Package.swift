@@ -39,9 +39,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "agent-sim", dependencies: ["SupervisorCore"]),
+        // Helpers more than one test target uses (a tmpfs that really fills up).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SupervisorModelTests", dependencies: ["SupervisorModel"]),
-        .testTarget(name: "SupervisorCoreTests", dependencies: ["SupervisorCore", "SupervisorModel"]),
+        .testTarget(name: "SupervisorCoreTests", dependencies: ["SupervisorCore", "SupervisorModel", "TestSupport"]),
         // SupervisorCore only for what a test must know before it starts a supervisor (are cgroups usable here?).
-        .testTarget(name: "IntegrationTests", dependencies: ["SupervisorModel", "SupervisorCore"], exclude: ["python", "legacy"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["SupervisorModel", "SupervisorCore", "TestSupport"], exclude: ["python", "legacy"]),
     ]
 )

@@ -73,59 +73,57 @@ struct ContainmentTests {
         for pid in tokens.all.flatMap(sleepers) { kill(pid, SIGKILL) }
     }
 
-    @Test("restart, stop and down leave no descendant", arguments: Mode.allCases)
-    func restartStopDown(mode: Mode) throws {
+    /// Starts `up` in `mode` and waits for the family; runs `body` with the session and the
+    /// first family's pids (nothing when the mode cannot run here), then kills what is left.
+    static func withFamily(_ mode: Mode, _ body: (ControlCommandLineTests.Session, Tokens, [Int32]) throws -> Void) throws {
+        guard usable(mode) else { return }
         let tokens = Tokens()
-        let session = try ControlCommandLineTests.Session(manifest: Self.manifest(mode, tokens))
+        let session = try ControlCommandLineTests.Session(manifest: manifest(mode, tokens))
         defer {
             session.close()
-            Self.killEverything(tokens)
+            killEverything(tokens)
         }
-        guard Self.usable(mode) else { return }
         try session.harness.start(extraArguments: mode.arguments)
         try session.waitForStates(["family": "ready"])
-        let first = try Self.family(tokens, session.harness)
+        try body(session, tokens, try family(tokens, session.harness))
+    }
 
-        let restart = try session.cli(["restart", "family"])
-        #expect(restart.status == 0, "\(restart)")
-        #expect(Self.allGone(first), "left after restart: \(first.filter(processIsAlive))")
-        let second = try Self.family(tokens, session.harness)
-        #expect(Set(second).isDisjoint(with: first))
+    @Test("restart, stop and down leave no descendant", arguments: Mode.allCases)
+    func restartStopDown(mode: Mode) throws {
+        try Self.withFamily(mode) { session, tokens, first in
+            let restart = try session.cli(["restart", "family"])
+            #expect(restart.status == 0, "\(restart)")
+            #expect(Self.allGone(first), "left after restart: \(first.filter(processIsAlive))")
+            let second = try Self.family(tokens, session.harness)
+            #expect(Set(second).isDisjoint(with: first))
 
-        let stop = try session.cli(["stop", "family"])
-        #expect(stop.status == 0, "\(stop)")
-        #expect(Self.allGone(second), "left after stop: \(second.filter(processIsAlive))")
+            let stop = try session.cli(["stop", "family"])
+            #expect(stop.status == 0, "\(stop)")
+            #expect(Self.allGone(second), "left after stop: \(second.filter(processIsAlive))")
 
-        let start = try session.cli(["start", "family"])
-        #expect(start.status == 0, "\(start)")
-        let third = try Self.family(tokens, session.harness)
-        let down = try session.cli(["down", "mainpc"])
-        #expect(down.status == 0, "\(down)")
-        #expect(Self.allGone(third), "left after down: \(third.filter(processIsAlive))")
+            let start = try session.cli(["start", "family"])
+            #expect(start.status == 0, "\(start)")
+            let third = try Self.family(tokens, session.harness)
+            let down = try session.cli(["down", "mainpc"])
+            #expect(down.status == 0, "\(down)")
+            #expect(Self.allGone(third), "left after down: \(third.filter(processIsAlive))")
+        }
     }
 
     @Test("after a SIGKILL of the supervisor, the next up kills what was left, and its down leaves nothing", arguments: Mode.allCases)
     func killedSupervisor(mode: Mode) throws {
-        let tokens = Tokens()
-        let session = try ControlCommandLineTests.Session(manifest: Self.manifest(mode, tokens))
-        defer {
-            session.close()
-            Self.killEverything(tokens)
-        }
-        guard Self.usable(mode) else { return }
-        try session.harness.start(extraArguments: mode.arguments)
-        try session.waitForStates(["family": "ready"])
-        let first = try Self.family(tokens, session.harness)
-        try session.harness.stop(signal: SIGKILL)
-        // The agent itself dies with its parent-death signal; what it started may not.
-        #expect(eventually { Self.sleepers(tokens.agent).isEmpty }, "the agent outlived its supervisor")
+        try Self.withFamily(mode) { session, tokens, first in
+            try session.harness.stop(signal: SIGKILL)
+            // The agent itself dies with its parent-death signal; what it started may not.
+            #expect(eventually { Self.sleepers(tokens.agent).isEmpty }, "the agent outlived its supervisor")
 
-        try session.harness.start(extraArguments: mode.arguments)
-        try session.waitForStates(["family": "ready"])
-        #expect(Self.allGone(first), "left by the killed supervisor: \(first.filter(processIsAlive))")
-        let second = try Self.family(tokens, session.harness)
-        let down = try session.cli(["down", "mainpc"])
-        #expect(down.status == 0, "\(down)")
-        #expect(Self.allGone(second), "left after down: \(second.filter(processIsAlive))")
+            try session.harness.start(extraArguments: mode.arguments)
+            try session.waitForStates(["family": "ready"])
+            #expect(Self.allGone(first), "left by the killed supervisor: \(first.filter(processIsAlive))")
+            let second = try Self.family(tokens, session.harness)
+            let down = try session.cli(["down", "mainpc"])
+            #expect(down.status == 0, "\(down)")
+            #expect(Self.allGone(second), "left after down: \(second.filter(processIsAlive))")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Agent logs on a disk that fills up, through the built binaries: the supervisor stays up,
 /// says so once, counts what is lost, and writes again when space returns. Needs root (for a

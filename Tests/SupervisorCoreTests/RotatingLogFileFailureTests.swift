@@ -1,6 +1,7 @@
 import Foundation
 import SupervisorModel
 import Testing
+import TestSupport
 @testable import SupervisorCore
 
 /// A log file on a disk that is full, fails, or loses its folder: lines are lost whole and

@@ -1,9 +1,9 @@
 import Foundation
 
-/// A small tmpfs for one test: a disk that really fills up. Needs root; `make` says why not
+/// A small tmpfs for one test (shared by the test targets): a disk that really fills up. Needs root; `make` says why not
 /// and gives nil otherwise, so the test can skip at once. Call `unmount()` in a `defer`.
-final class TmpfsMount {
-    let path: String
+public final class TmpfsMount {
+    public let path: String
     private var mounted = true
 
     private init(path: String) {
@@ -11,7 +11,7 @@ final class TmpfsMount {
     }
 
     /// Mounts a tmpfs of `size` (`64k`, `2m`) on `path` (created if missing).
-    static func make(at path: String, size: String, test: String) -> TmpfsMount? {
+    public static func make(at path: String, size: String, test: String) -> TmpfsMount? {
         guard getuid() == 0 else {
             print("\(test): skipped: mounting a tmpfs needs root")
             return nil
@@ -25,13 +25,13 @@ final class TmpfsMount {
     }
 
     /// Changes the size (`mount -o remount,size=...`).
-    func resize(_ size: String) -> Bool {
+    public func resize(_ size: String) -> Bool {
         mount("tmpfs", path, "tmpfs", UInt(MS_REMOUNT), "size=\(size)") == 0
     }
 
     /// Writes zeros to `name` until the disk is full; returns its path.
     @discardableResult
-    func fill(_ name: String = "filler") -> String {
+    public func fill(_ name: String = "filler") -> String {
         let file = "\(path)/\(name)"
         let fd = open(file, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         defer { close(fd) }
@@ -41,12 +41,12 @@ final class TmpfsMount {
     }
 
     /// Writes `bytes` zeros to `name` (to leave only some room).
-    func occupy(_ bytes: Int, _ name: String = "filler") {
+    public func occupy(_ bytes: Int, _ name: String = "filler") {
         _ = FileManager.default.createFile(atPath: "\(path)/\(name)", contents: Data(count: bytes))
     }
 
     /// Unmounts (lazily if something still holds a file there).
-    func unmount() {
+    public func unmount() {
         guard mounted else { return }
         mounted = false
         if umount2(path, 0) != 0 { umount2(path, Int32(MNT_DETACH)) }
