@@ -8,7 +8,10 @@ extension SupervisorCommand {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show agents: state, pid, uptime, restarts, health, last exit.",
-            discussion: "With no host, every host in the hosts file is asked. Exit status 3 when no supervisor runs.")
+            discussion: """
+                With no host, every host in the hosts file is asked. Under the table: log lines lost, and health \
+                ports found by discovery (health.discover). Exit status 3 when no supervisor runs.
+                """)
 
         @Argument(help: "A host name, then agent names; both optional.")
         var names: [String] = []

@@ -63,6 +63,18 @@ struct StatusTable {
             footer.append("\(host): depends on " + remote.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
         }
         footer += Self.logLossNotes(host, agents: agents, own: status["supervisor_logs"] as? [[String: Any]] ?? [])
+        footer += Self.healthPortNotes(host, agents: agents)
+    }
+
+    /// `mainpc: X: health port 6575 configured; agent answers on 5576`, for each agent whose
+    /// health socket discovery found on another port.
+    private static func healthPortNotes(_ host: String, agents: [[String: Any]]) -> [String] {
+        agents.compactMap { agent in
+            guard let name = agent["name"] as? String, let found = agent["health_port_discovered"] as? Int else { return nil }
+            let configured = (agent["health_port"] as? Int ?? agent["port"] as? Int).map { "health port \($0) configured" }
+                ?? "no health port configured"
+            return "\(host): \(name): \(configured); agent answers on \(found)"
+        }
     }
 
     /// `mainpc: log lines lost: spammer 41 (failing now: no space left on device), quiet 3`, and

@@ -139,7 +139,7 @@ struct ProbeRunnerTests {
         let directory = try TemporaryDirectory()
         let listener = try LoopbackListener()
         let runner = makeRunner(directory)
-        let outcome = runner.start(spec(.tcp, port: listener.port), generation: 1, now: MonotonicClock.now())
+        let outcome = runner.start(spec(.tcp, port: listener.port), generation: 1, now: MonotonicClock.now())?.outcome
             ?? awaitProbe(runner, agent: "worker")?.outcome
         #expect(outcome == .healthy)
     }
@@ -148,7 +148,7 @@ struct ProbeRunnerTests {
     func tcpClosed() throws {
         let directory = try TemporaryDirectory()
         let runner = makeRunner(directory)
-        let outcome = runner.start(spec(.tcp, port: try unusedLoopbackPort()), generation: 1, now: MonotonicClock.now())
+        let outcome = runner.start(spec(.tcp, port: try unusedLoopbackPort()), generation: 1, now: MonotonicClock.now())?.outcome
             ?? awaitProbe(runner, agent: "worker")?.outcome
         guard case .notReady(let reason) = outcome else {
             Issue.record("expected notReady, got \(String(describing: outcome))")
@@ -171,7 +171,7 @@ struct ProbeRunnerTests {
     func execMissingCommand() throws {
         let directory = try TemporaryDirectory()
         let runner = makeRunner(directory)
-        let outcome = runner.start(spec(.exec, command: ["no-such-check"]), generation: 1, now: MonotonicClock.now())
+        let outcome = runner.start(spec(.exec, command: ["no-such-check"]), generation: 1, now: MonotonicClock.now())?.outcome
         guard case .unhealthy(let reason) = outcome else {
             Issue.record("expected unhealthy, got \(String(describing: outcome))")
             return
@@ -201,7 +201,7 @@ struct ProbeRunnerTests {
     func noneIsHealthy() throws {
         let directory = try TemporaryDirectory()
         let runner = makeRunner(directory)
-        #expect(runner.start(spec(.none), generation: 1, now: MonotonicClock.now()) == .healthy)
+        #expect(runner.start(spec(.none), generation: 1, now: MonotonicClock.now())?.outcome == .healthy)
         #expect(runner.pollItems().isEmpty)
     }
 }

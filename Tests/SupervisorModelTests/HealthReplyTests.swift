@@ -73,6 +73,72 @@ struct HealthReplyTests {
     }
 }
 
+/// Reply identity: a reply that names another agent than the one probed is a port clash.
+@Suite("HealthReply identity")
+struct HealthReplyIdentityTests {
+    static let tiered = HealthReply.Expectation(agent: "TieredResponder", port: 8100)
+
+    static func interpret(_ text: String, _ expecting: HealthReply.Expectation = tiered) -> ProbeOutcome {
+        HealthReply.interpret(Array(text.utf8), expecting: expecting)
+    }
+
+    @Test("a message \"X is healthy\" naming another agent is a clash naming both",
+          arguments: ["ServiceRegistry is healthy", "ServiceRegistry is healthy.", "ServiceRegistry is RUNNING"])
+    func messageNamesAnother(message: String) {
+        let outcome = Self.interpret(#"{"status": "ok", "message": "\#(message)"}"#)
+        #expect(outcome == .wrongAgent(PortClash(port: 8100, answeredAs: "ServiceRegistry", expected: "TieredResponder")))
+        #expect(!outcome.isHealthy)
+        #expect(outcome.problem == "port 8100 answers as ServiceRegistry, not TieredResponder: a port clash")
+    }
+
+    @Test("a name, agent or agent_name field naming another agent is a clash", arguments: ["name", "agent", "agent_name"])
+    func fieldNamesAnother(field: String) {
+        let outcome = Self.interpret(#"{"status": "healthy", "\#(field)": " ServiceRegistry "}"#)
+        #expect(outcome == .wrongAgent(PortClash(port: 8100, answeredAs: "ServiceRegistry", expected: "TieredResponder")))
+    }
+
+    @Test("its own name, trimmed and in any case, is judged by status as before")
+    func ownName() {
+        #expect(Self.interpret(#"{"status": "ok", "message": "TieredResponder is healthy"}"#) == .healthy)
+        #expect(Self.interpret(#"{"status": "ok", "agent_name": "  tieredresponder\n"}"#) == .healthy)
+        #expect(Self.interpret(#"{"status": "initializing", "name": "TieredResponder"}"#) == .notReady("status initializing"))
+        #expect(Self.interpret(#"{"status": "error", "agent": "TIEREDRESPONDER"}"#) == .unhealthy("status error"))
+    }
+
+    @Test("any field giving its own name wins over another name elsewhere")
+    func anyOwnNameWins() {
+        #expect(Self.interpret(#"{"status": "ok", "agent": "TieredResponder", "message": "Registry is healthy"}"#) == .healthy)
+    }
+
+    @Test("a reply without a name, or a message of another form, is judged by status alone")
+    func noName() {
+        #expect(Self.interpret(#"{"status": "ok"}"#) == .healthy)
+        #expect(Self.interpret(#"{"status": "ok", "message": "all systems go"}"#) == .healthy)
+        #expect(Self.interpret(#"{"status": "ok", "message": "Model is loading"}"#) == .healthy, "not a state word")
+        #expect(Self.interpret(#"{"status": "ok", "message": "the registry is healthy"}"#) == .healthy, "four words")
+        #expect(Self.interpret(#"{"status": "ok", "name": 42, "agent": ""}"#) == .healthy, "no string name")
+        #expect(HealthReply.interpret(Array(#"{"status": "ok", "name": "Other"}"#.utf8)) == .healthy, "nothing expected")
+    }
+
+    @Test("even an unhealthy or not-ready reply from another agent is a clash")
+    func clashWhateverTheStatus() {
+        #expect(Self.interpret(#"{"status": "initializing", "agent": "ServiceRegistry"}"#)
+            == .wrongAgent(PortClash(port: 8100, answeredAs: "ServiceRegistry", expected: "TieredResponder")))
+    }
+
+    @Test("an agent imported as Name-host may answer as Name")
+    func renamedAgent() {
+        let expecting = HealthReply.Expectation(agent: "MemoryOrchestratorService-pc2", host: "pc2", port: 7141)
+        #expect(expecting.aliases == ["MemoryOrchestratorService"])
+        #expect(Self.interpret(#"{"status": "ok", "name": "MemoryOrchestratorService"}"#, expecting) == .healthy)
+        #expect(Self.interpret(#"{"status": "ok", "name": "MemoryOrchestratorService-pc2"}"#, expecting) == .healthy)
+        #expect(Self.interpret(#"{"status": "ok", "name": "MemoryOrchestrator"}"#, expecting).problem
+            == "port 7141 answers as MemoryOrchestrator, not MemoryOrchestratorService-pc2: a port clash")
+        #expect(HealthReply.Expectation(agent: "pc2", host: "pc2", port: 1).aliases.isEmpty)
+        #expect(HealthReply.Expectation(agent: "Plain", host: "pc2", port: 1).aliases.isEmpty)
+    }
+}
+
 /// `healthChanged`: published when an agent becomes ready, on the first failed liveness check,
 /// and when it recovers.
 @Suite("HostSupervisor health changes")

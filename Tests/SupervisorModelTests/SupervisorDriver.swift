@@ -93,6 +93,17 @@ struct SupervisorDriver {
         return send(.probed(agent: agent, generation: generation, outcome: outcome))
     }
 
+    /// Answers the agent's pending probe from a port discovery found.
+    @discardableResult
+    mutating func answerProbe(
+        _ agent: String, onDiscoveredPort port: Int, _ outcome: ProbeOutcome,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [SupervisorAction] {
+        let generation = try #require(pendingProbes[agent], "no probe pending for \(agent)", sourceLocation: sourceLocation)
+        pendingProbes[agent] = nil
+        return send(.healthPortDiscovered(agent: agent, generation: generation, port: port, outcome: outcome))
+    }
+
     /// The agent's process exits with `code`.
     @discardableResult
     mutating func exit(_ agent: String, code: Int32) -> [SupervisorAction] {

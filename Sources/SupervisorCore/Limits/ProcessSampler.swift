@@ -47,6 +47,26 @@ enum ProcessSampler {
         return result
     }
 
+    /// `pid` and its descendants, from the `children` lists of /proc/<pid>/task/*/ (only these
+    /// processes are read), at most `limit` of them.
+    static func descendants(of pid: Int32, limit: Int = 256) -> [Int32] {
+        var found = [pid]
+        var index = 0
+        while index < found.count && found.count < limit {
+            let parent = found[index]
+            index += 1
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(parent)/task")) ?? []
+            for task in tasks {
+                guard let text = try? String(contentsOfFile: "/proc/\(parent)/task/\(task)/children", encoding: .utf8) else { continue }
+                for child in text.split(separator: " ").compactMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+                where !found.contains(child) && found.count < limit {
+                    found.append(child)
+                }
+            }
+        }
+        return found
+    }
+
     /// Resident memory of `pids` from /proc/<pid>/statm (cheap: for the memory watchdog).
     static func residentBytes(_ pids: [Int32]) -> UInt64 {
         var total: UInt64 = 0

@@ -4,26 +4,45 @@ import Foundation
 import SupervisorModel
 
 /// Runs health probes for the reactor, at most one in flight per agent, without blocking:
-/// each in-flight probe contributes a poll item and a deadline.
+/// each in-flight probe contributes poll items and a deadline.
 ///
 /// ZeroMQ probes keep their REQ socket between probes of one process generation while it keeps
 /// answering (a REQ socket is only stuck after a timeout; then it is dropped and a fresh one is
 /// made), so the fast start-up polling costs no new TCP connection per probe.
+///
+/// With `health.discover`, a probe of the configured port that gets no answer (a zmq timeout,
+/// a refused or failed tcp connect) or an answer from another agent goes on as a discovery
+/// round (`ProbeRunner+Discovery`) over the ports the agent's processes listen on.
 final class ProbeRunner {
     /// What a probe waits on.
     enum Wait {
         case zmq(ZMQSocket)
         case tcp(Int32)
         case exec(pid: Int32, pidfd: Int32)
+        /// Discovery: one zmq request or tcp connect per candidate port, most likely first.
+        case discovery([Candidate])
+    }
+
+    /// One port tried by a discovery round.
+    struct Candidate {
+        var port: Int
+        /// `.zmq` or `.tcp`.
+        var wait: Wait
+        /// nil while no answer has come.
+        var answer: ProbeOutcome?
     }
 
     struct Flight {
+        var spec: AgentSpec
         var generation: Int
+        /// The port probed (zmq and tcp probes of one port).
+        var port: Int?
         var wait: Wait
         var deadline: TimeInterval
-        var timeout: TimeInterval
-        var healthy: [String] = []
-        var notReady: [String] = []
+        /// When this probe fails for want of an answer, look at the agent's other ports.
+        var mayDiscover = false
+        /// For a discovery round: the configured port's failure, reported if no port answers.
+        var failure: ProbeOutcome?
     }
 
     /// A finished probe.
@@ -31,42 +50,53 @@ final class ProbeRunner {
         var agent: String
         var generation: Int
         var outcome: ProbeOutcome
+        /// Set when a discovery round found the port that answered.
+        var discoveredPort: Int?
     }
 
-    private(set) var flights: [String: Flight] = [:]
-    private var idleSockets: [String: (generation: Int, socket: ZMQSocket)] = [:]
+    var flights: [String: Flight] = [:]
+    var idleSockets: [String: (generation: Int, port: Int, socket: ZMQSocket)] = [:]
     var launcher: AgentLauncher
+    /// The TCP ports the agent's processes listen on, reachable at its probe address (the
+    /// reactor reads them from /proc); consulted only for a discovery round.
+    var listeningPorts: (AgentSpec) -> [Int] = { _ in [] }
 
     init(launcher: AgentLauncher) {
         self.launcher = launcher
     }
 
-    /// Starts a probe; returns its outcome at once when it is known without waiting.
-    func start(_ spec: AgentSpec, generation: Int, now: TimeInterval) -> ProbeOutcome? {
+    /// Starts a probe; returns its result at once when it is known without waiting. `port`,
+    /// when set, is the port discovery found for this generation: it is probed instead of the
+    /// configured one, and no further discovery is made.
+    func start(_ spec: AgentSpec, generation: Int, port found: Int? = nil, now: TimeInterval) -> Result? {
         forget(spec.name, keepIdleSocketOf: generation)
         let health = spec.health
-        let deadline = now + health.timeout
+        let port = found ?? spec.healthProbePort ?? 0
+        var flight = Flight(spec: spec, generation: generation, port: port, wait: .tcp(-1), deadline: now + health.timeout)
+        flight.mayDiscover = health.discover && found == nil
+        func done(_ outcome: ProbeOutcome) -> Result {
+            Result(agent: spec.name, generation: generation, outcome: outcome)
+        }
         switch health.kind {
         case .none:
-            return .healthy
+            return done(.healthy)
         case .zmq:
             do {
-                let socket = try reusableSocket(for: spec.name, generation: generation, health: health)
+                let socket = try reusableSocket(for: spec.name, generation: generation, address: health.probeAddress, port: port)
                 try socket.send(HealthReply.request, dontWait: true)
-                flights[spec.name] = Flight(
-                    generation: generation, wait: .zmq(socket), deadline: deadline, timeout: health.timeout,
-                    healthy: health.healthyStatus, notReady: health.notReadyStatus)
+                flight.wait = .zmq(socket)
+                flights[spec.name] = flight
                 return nil
             } catch {
-                return .unhealthy("cannot send the health request: \(error)")
+                return done(.unhealthy("cannot send the health request: \(error)"))
             }
         case .tcp:
-            let port = health.port ?? spec.port ?? 0
             switch TCPConnectProbe.begin(address: health.probeAddress, port: port) {
-            case .connected: return .healthy
-            case .refused(let reason): return .notReady(reason)
+            case .connected: return done(.healthy)
+            case .refused(let reason): return failed(flight, .notReady(reason), now: now)
             case .pending(let fd):
-                flights[spec.name] = Flight(generation: generation, wait: .tcp(fd), deadline: deadline, timeout: health.timeout)
+                flight.wait = .tcp(fd)
+                flights[spec.name] = flight
                 return nil
             }
         case .exec:
@@ -75,7 +105,7 @@ final class ProbeRunner {
             let resolved = ExecutableResolver.resolve(
                 health.command[0], directory: directory, searchPath: environment["PATH"] ?? "/usr/bin:/bin")
             guard case .success(let path) = resolved else {
-                if case .failure(let failure) = resolved { return .unhealthy("health command: \(failure)") }
+                if case .failure(let failure) = resolved { return done(.unhealthy("health command: \(failure)")) }
                 return nil
             }
             let started = AgentLauncher.spawn(
@@ -83,25 +113,37 @@ final class ProbeRunner {
                 stdout: -1, stderr: -1)
             switch started {
             case .success(let (pid, pidfd)):
-                flights[spec.name] = Flight(generation: generation, wait: .exec(pid: pid, pidfd: pidfd), deadline: deadline, timeout: health.timeout)
+                flight.wait = .exec(pid: pid, pidfd: pidfd)
+                flights[spec.name] = flight
                 return nil
             case .failure(let failure):
-                return .unhealthy("health command: \(failure)")
+                return done(.unhealthy("health command: \(failure)"))
             }
         }
     }
 
     /// Poll items of every in-flight probe, tagged with their agent.
     func pollItems() -> [(item: zmq_pollitem_t, agent: String)] {
-        flights.map { agent, flight in
+        var items: [(item: zmq_pollitem_t, agent: String)] = []
+        for (agent, flight) in flights {
             switch flight.wait {
-            case .zmq(let socket):
-                (zmq_pollitem_t(socket: socket.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0), agent)
-            case .tcp(let fd):
-                (zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLOUT), revents: 0), agent)
-            case .exec(_, let pidfd):
-                (zmq_pollitem_t(socket: nil, fd: pidfd, events: Int16(ZMQ_POLLIN), revents: 0), agent)
+            case .discovery(let candidates):
+                for candidate in candidates where candidate.answer == nil {
+                    if let item = Self.pollItem(candidate.wait) { items.append((item, agent)) }
+                }
+            default:
+                if let item = Self.pollItem(flight.wait) { items.append((item, agent)) }
             }
+        }
+        return items
+    }
+
+    private static func pollItem(_ wait: Wait) -> zmq_pollitem_t? {
+        switch wait {
+        case .zmq(let socket): zmq_pollitem_t(socket: socket.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0)
+        case .tcp(let fd): zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLOUT), revents: 0)
+        case .exec(_, let pidfd): zmq_pollitem_t(socket: nil, fd: pidfd, events: Int16(ZMQ_POLLIN), revents: 0)
+        case .discovery: nil
         }
     }
 
@@ -112,9 +154,11 @@ final class ProbeRunner {
         switch flight.wait {
         case .zmq(let socket):
             guard let reply = try? socket.receiveMessage(dontWait: true) else { return nil }
-            outcome = HealthReply.interpret(reply.last ?? [], healthy: flight.healthy, notReady: flight.notReady)
+            outcome = HealthReply.interpret(
+                reply.last ?? [], healthy: flight.spec.health.healthyStatus, notReady: flight.spec.health.notReadyStatus,
+                expecting: Self.expectation(flight.spec, port: flight.port ?? 0))
             flights[agent] = nil
-            idleSockets[agent] = (flight.generation, socket)
+            idleSockets[agent] = (flight.generation, flight.port ?? 0, socket)
         case .tcp(let fd):
             outcome = TCPConnectProbe.finish(fd)
             flights[agent] = nil
@@ -124,17 +168,25 @@ final class ProbeRunner {
             close(pidfd)
             flights[agent] = nil
             outcome = code == 0 ? .healthy : .unhealthy(code >= 0 ? "health command exit code \(code)" : "health command killed by signal \(signal)")
+        case .discovery:
+            return collectDiscoveryAnswers(agent)
         }
+        if case .wrongAgent = outcome { return failed(flight, outcome, now: MonotonicClock.now()) }
+        if case .tcp = flight.wait, !outcome.isHealthy { return failed(flight, outcome, now: MonotonicClock.now()) }
         return Result(agent: agent, generation: flight.generation, outcome: outcome)
     }
 
-    /// Probes whose deadline passed, as timeouts.
+    /// Probes whose deadline passed, as timeouts (or, for a discovery round, its verdict).
     func expire(now: TimeInterval) -> [Result] {
         let late = flights.filter { $0.value.deadline <= now }
-        return late.map { agent, flight in
+        return late.compactMap { agent, flight in
+            if case .discovery = flight.wait { return settleDiscovery(agent, final: true) }
             forget(agent)
-            return Result(agent: agent, generation: flight.generation,
-                          outcome: .unhealthy("no answer within \(Quantity.describe(seconds: flight.timeout))"))
+            let timeout = Quantity.describe(seconds: flight.spec.health.timeout)
+            if case .exec = flight.wait {
+                return Result(agent: agent, generation: flight.generation, outcome: .unhealthy("no answer within \(timeout)"))
+            }
+            return failed(flight, .unhealthy("no answer within \(timeout)"), now: now)
         }
     }
 
@@ -151,32 +203,51 @@ final class ProbeRunner {
 
     /// Drops the agent's probe and sockets (the process is gone, or a new probe replaces it).
     func forget(_ agent: String, keepIdleSocketOf generation: Int? = nil) {
-        if let flight = flights.removeValue(forKey: agent) {
-            switch flight.wait {
-            case .zmq(let socket): socket.close()
-            case .tcp(let fd): close(fd)
-            case .exec(let pid, let pidfd):
-                kill(-pid, SIGKILL)
-                var code: Int32 = 0, signal: Int32 = 0, core: Int32 = 0
-                // SIGKILL is prompt; wait so that no zombie is left behind.
-                var status: Int32 = 0
-                if cspawn_pidfd_reap(pidfd, pid, &code, &signal, &core) == 0 { waitpid(pid, &status, 0) }
-                close(pidfd)
-            }
-        }
+        if let flight = flights.removeValue(forKey: agent) { Self.release(flight.wait) }
         if let idle = idleSockets[agent], idle.generation != generation {
             idle.socket.close()
             idleSockets[agent] = nil
         }
     }
 
-    private func reusableSocket(for agent: String, generation: Int, health: HealthCheckSpec) throws -> ZMQSocket {
-        if let idle = idleSockets.removeValue(forKey: agent), idle.generation == generation { return idle.socket }
+    /// Closes what a probe waits on (a hanging health command is killed and reaped).
+    static func release(_ wait: Wait) {
+        switch wait {
+        case .zmq(let socket): socket.close()
+        case .tcp(let fd): if fd >= 0 { close(fd) }
+        case .exec(let pid, let pidfd):
+            kill(-pid, SIGKILL)
+            var code: Int32 = 0, signal: Int32 = 0, core: Int32 = 0
+            // SIGKILL is prompt; wait so that no zombie is left behind.
+            var status: Int32 = 0
+            if cspawn_pidfd_reap(pidfd, pid, &code, &signal, &core) == 0 { waitpid(pid, &status, 0) }
+            close(pidfd)
+        case .discovery(let candidates):
+            // Answered tcp candidates hold nothing (-1); answered zmq ones still hold their socket.
+            for candidate in candidates { release(candidate.wait) }
+        }
+    }
+
+    /// Who must answer on `port`: the agent (or, imported as `Name-host`, `Name`).
+    static func expectation(_ spec: AgentSpec, port: Int) -> HealthReply.Expectation {
+        HealthReply.Expectation(agent: spec.name, host: spec.host, port: port)
+    }
+
+    func reusableSocket(for agent: String, generation: Int, address: String, port: Int) throws -> ZMQSocket {
+        if let idle = idleSockets.removeValue(forKey: agent) {
+            if idle.generation == generation && idle.port == port { return idle.socket }
+            idle.socket.close()
+        }
+        return try Self.requestSocket(address: address, port: port)
+    }
+
+    /// A fresh REQ socket connected to address:port.
+    static func requestSocket(address: String, port: Int) throws -> ZMQSocket {
         let socket = try ZMQSocket(.req)
         // Reconnect fast while the agent has not bound yet, so its first answer is not delayed.
         try socket.setOption(ZMQ_RECONNECT_IVL, Int32(10))
         try socket.setOption(ZMQ_RECONNECT_IVL_MAX, Int32(100))
-        try socket.connect(ZMQEndpoint.tcp(health.probeAddress, port: health.port ?? 0))
+        try socket.connect(ZMQEndpoint.tcp(address, port: port))
         return socket
     }
 }

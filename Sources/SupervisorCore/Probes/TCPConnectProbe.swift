@@ -46,6 +46,13 @@ enum TCPConnectProbe {
         }
     }
 
+    /// The connect's outcome if it has finished (the socket is then closed), nil while pending.
+    static func check(_ fd: Int32) -> ProbeOutcome? {
+        var item = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        guard poll(&item, 1, 0) > 0 else { return nil }
+        return finish(fd)
+    }
+
     /// The socket became writable: the connect finished, one way or the other.
     static func finish(_ fd: Int32) -> ProbeOutcome {
         var error: Int32 = 0

@@ -9,8 +9,9 @@ extension Reactor {
             spawn(agent)
         case .probe(let agent, let generation):
             guard let spec = model.specs[agent] else { return }
-            if let outcome = probes.start(spec, generation: generation, now: MonotonicClock.now()) {
-                pendingEvents.append(.probed(agent: agent, generation: generation, outcome: outcome))
+            let found = model.runtimes[agent]?.discoveredHealthPort
+            if let result = probes.start(spec, generation: generation, port: found, now: MonotonicClock.now()) {
+                pendingEvents.append(probeEvent(result))
             }
         case .signal(let agent, let signal):
             if signal == SIGKILL { noteOwnKill(of: agent) }
@@ -34,6 +35,12 @@ extension Reactor {
             events?.publish(.agentErrors, fields)
         case .healthChanged(let agent, let healthy, let detail):
             events?.publish(.agentHealth, ["agent": agent, "healthy": healthy, "detail": detail])
+        case .healthPortDiscovered(let discovery):
+            log.warn("warning: \(discovery.agent): \(discovery.detail) (probed there until it restarts; set health.port to keep it)")
+            events?.publish(.agentHealth, encoding: discovery)
+        case .portClash(let agent, let clash):
+            log.warn("warning: \(agent): \(clash); not healthy while it answers so")
+            events?.publish(.agentHealth, encoding: clash)
         case .remoteDependencyChanged(let remote, let ready, let detail, let dependents):
             reportRemoteDependency(remote, ready: ready, detail: detail, dependents: dependents)
         case .remoteHostChanged(let host, let reachable, let waiting):

@@ -89,6 +89,7 @@ public final class Reactor {
             control = nil
             events = nil
         }
+        probes.listeningPorts = { [unowned self] spec in self.listeningHealthPorts(of: spec) }
     }
 
     deinit {
@@ -182,9 +183,7 @@ public final class Reactor {
         for watcher in remoteWatchers where now >= watcher.nextDeadline {
             for news in watcher.tick(now: now) { feed(news) }
         }
-        for result in probes.expire(now: now) {
-            feed(.probed(agent: result.agent, generation: result.generation, outcome: result.outcome))
-        }
+        for result in probes.expire(now: now) { feed(probeEvent(result)) }
     }
 
     private func waitAndDispatch() {
@@ -241,9 +240,7 @@ public final class Reactor {
                 let now = MonotonicClock.now()
                 for news in remoteWatchers.first(where: { $0.host.name == host })?.receiveReplies(now: now) ?? [] { feed(news) }
             case .probe(let agent):
-                if let result = probes.complete(agent) {
-                    feed(.probed(agent: result.agent, generation: result.generation, outcome: result.outcome))
-                }
+                if let result = probes.complete(agent) { feed(probeEvent(result)) }
             }
         }
     }

@@ -22,6 +22,9 @@ public struct AgentStatus: Equatable, Sendable, Codable {
     public var required: Bool
     public var port: Int?
     public var healthPort: Int?
+    /// The port the current process answers health checks on, when discovery found it on
+    /// another port than the configured one (`health.discover`).
+    public var healthPortDiscovered: Int?
     /// Seconds until a scheduled restart (state `backoff`).
     public var restartIn: Double?
     /// Measured memory, CPU, threads and descriptors, and how limits are enforced (filled in by
@@ -44,6 +47,7 @@ public struct AgentStatus: Equatable, Sendable, Codable {
         case lastExit = "last_exit"
         case failureReason = "failure_reason"
         case healthPort = "health_port"
+        case healthPortDiscovered = "health_port_discovered"
         case restartIn = "restart_in"
         case errorsPerMinute = "errors_per_minute"
         case remoteDependencies = "remote_dependencies"
@@ -129,7 +133,9 @@ extension HostSupervisor {
                                        text: exit.description, ago: now - exit.at)
                 },
                 failureReason: runtime.failureReason, required: spec.required, port: spec.port,
-                healthPort: spec.health.port, restartIn: runtime.state == .backoff ? runtime.restartDueAt.map { max(0, $0 - now) } : nil,
+                healthPort: spec.health.port,
+                healthPortDiscovered: runtime.state.hasProcess ? runtime.discoveredHealthPort : nil,
+                restartIn: runtime.state == .backoff ? runtime.restartDueAt.map { max(0, $0 - now) } : nil,
                 remoteDependencies: remoteDependencies[name].map { remotes in
                     remotes.map { RemoteDependencyStatus(agent: $0.description, ready: isReady($0), detail: remoteDescription($0)) }
                 })

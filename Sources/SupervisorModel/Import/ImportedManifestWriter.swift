@@ -106,6 +106,7 @@ struct ImportedManifestWriter {
         writeSection("env", defaults.sections[.env] ?? [])
 
         var health = "kind zmq: the legacy {\"action\": \"health_check\"} request on each agent's health_check_port."
+        health += " discover: when that port does not answer, the ports the agent's processes listen on are tried (its port + 1 first, where BaseAgent binds health unless told otherwise) and the one that answers is used, with a warning."
         let declared = describe(\.healthChecks)
         if !declared.isEmpty { health += " From each file's health_checks: \(declared)." }
         health += missingHealthKeys()

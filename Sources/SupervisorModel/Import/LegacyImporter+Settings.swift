@@ -94,7 +94,10 @@ extension LegacyImporter {
             set(&env, Entry(key: "AGENT_CONFIG_JSON", value: YAMLScalar.render(json)))
         }
         let kind = legacy.healthCheckPort != nil ? "zmq" : legacy.port != nil ? "tcp" : "none"
-        return [.env: env, .health: [Entry(key: "kind", value: kind)] + shared.health, .limits: shared.limits]
+        // Many legacy agents bind their health socket on port + 1, or on their code's defaults,
+        // rather than on the configured health_check_port: look for it where they listen.
+        let health = [Entry(key: "kind", value: kind), Entry(key: "discover", value: "true")] + shared.health
+        return [.env: env, .health: health, .limits: shared.limits]
     }
 
     /// The value with a default for every bare `${NAME}` (reported: unset, it would stop `check`).

@@ -62,6 +62,15 @@ public struct AgentSpec: Equatable, Sendable {
         copy.line = nil
         return copy
     }
+
+    /// The port a `zmq` or `tcp` health check probes (a `tcp` check defaults to `port`).
+    public var healthProbePort: Int? {
+        switch health.kind {
+        case .zmq: health.port
+        case .tcp: health.port ?? port
+        case .exec, .none: nil
+        }
+    }
 }
 
 /// How readiness and liveness are checked.
@@ -99,6 +108,9 @@ public struct HealthCheckSpec: Equatable, Sendable {
     public var timeout: TimeInterval = 2
     /// Failed liveness checks in a row before a restart.
     public var retries: Int = 3
+    /// When the probed port does not answer (or answers as another agent), look for the
+    /// agent's health socket among the TCP ports its processes listen on (`zmq` and `tcp`).
+    public var discover = false
     /// How long the agent has to become ready (for `none`: how long it must stay up).
     /// Unset: 30 s for checks, 1 s for `none`.
     public var startPeriod: TimeInterval?

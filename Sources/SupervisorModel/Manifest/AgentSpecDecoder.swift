@@ -12,7 +12,7 @@ struct AgentSpecDecoder {
     static let defaultsKeys = agentKeys.filter { $0 != "port" && $0 != "depends_on" }
     static let healthKeys = [
         "kind", "port", "address", "command", "interval", "timeout", "retries", "start_period", "healthy_status",
-        "not_ready_status",
+        "not_ready_status", "discover",
     ]
     static let restartKeys = ["policy", "backoff", "max_restarts", "window", "reset_after"]
     static let backoffKeys = ["initial", "factor", "max"]
@@ -110,6 +110,7 @@ struct AgentSpecDecoder {
             case "start_period": if let v = reader.duration(value, here) { health.startPeriod = v }
             case "healthy_status": if let v = reader.strings(value, here) { health.healthyStatus = v.map { $0.lowercased() } }
             case "not_ready_status": if let v = reader.strings(value, here) { health.notReadyStatus = v.map { $0.lowercased() } }
+            case "discover": if let v = reader.bool(value, here) { health.discover = v }
             default: break
             }
         }

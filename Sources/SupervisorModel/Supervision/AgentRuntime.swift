@@ -28,6 +28,13 @@ public struct AgentRuntime: Equatable, Sendable {
     public var restartDueAt: TimeInterval?
     /// Why the agent is `failed`.
     public var failureReason: String?
+    /// The health port the current process answers on, found by discovery (nil: the
+    /// configured one). Cleared at every spawn, so a new process is probed as configured first.
+    public var discoveredHealthPort: Int?
+    /// The discovered port last announced (kept across restarts, so it is said once).
+    public var announcedHealthPort: Int?
+    /// The port clash last announced (cleared when the agent becomes ready).
+    public var announcedClash: PortClash?
 
     public init(restart: RestartSpec) {
         backoff = RestartBackoff(spec: restart)

@@ -102,12 +102,17 @@ extension HostSupervisor {
     ) {
         guard let spec = specs[agent], let runtime = runtimes[agent], runtime.generation == generation else { return }
         let probeKey = TimerKey(agent: agent, kind: .probe, generation: generation)
+        if case .wrongAgent(let clash) = outcome, runtime.state == .starting || runtime.state == .ready,
+           runtime.announcedClash != clash {
+            runtimes[agent]!.announcedClash = clash
+            actions.append(.portClash(agent: agent, clash))
+        }
         switch (runtime.state, outcome) {
         case (.starting, .healthy):
             becomeReady(agent, now: now, &actions)
-        case (.starting, .notReady(let message)), (.starting, .unhealthy(let message)):
+        case (.starting, _):
             // Not ready yet: ask again shortly; the start deadline bounds the wait.
-            runtimes[agent]!.lastProbeProblem = message
+            runtimes[agent]!.lastProbeProblem = outcome.problem
             actions.append(.setTimer(probeKey, after: Self.startupProbeInterval))
         case (.ready, .healthy):
             if runtime.probeFailures > 0 {
@@ -116,7 +121,8 @@ extension HostSupervisor {
             runtimes[agent]!.probeFailures = 0
             runtimes[agent]!.lastProbeProblem = nil
             actions.append(.setTimer(probeKey, after: spec.health.interval))
-        case (.ready, .notReady(let message)), (.ready, .unhealthy(let message)):
+        case (.ready, _):
+            let message = outcome.problem ?? ""
             runtimes[agent]!.probeFailures += 1
             runtimes[agent]!.lastProbeProblem = message
             if runtime.probeFailures == 0 {
@@ -132,6 +138,23 @@ extension HostSupervisor {
         default:
             break
         }
+    }
+
+    /// A probe was answered on a port found among the agent's listening ports: that port is
+    /// probed from now on, for this process; the first time for this port, it is said.
+    mutating func onHealthPortDiscovered(
+        _ agent: String, generation: Int, port: Int, outcome: ProbeOutcome, now: TimeInterval,
+        _ actions: inout [SupervisorAction]
+    ) {
+        guard let spec = specs[agent], let runtime = runtimes[agent], runtime.generation == generation,
+              runtime.state == .starting || runtime.state == .ready else { return }
+        runtimes[agent]!.discoveredHealthPort = port
+        if runtime.announcedHealthPort != port {
+            runtimes[agent]!.announcedHealthPort = port
+            actions.append(.healthPortDiscovered(HealthPortDiscovery(
+                agent: agent, configuredPort: spec.healthProbePort, discoveredPort: port, healthy: outcome.isHealthy)))
+        }
+        onProbed(agent, generation: generation, outcome: outcome, now: now, &actions)
     }
 
     mutating func onTimer(_ key: TimerKey, now: TimeInterval, _ actions: inout [SupervisorAction]) {

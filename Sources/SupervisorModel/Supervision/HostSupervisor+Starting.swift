@@ -21,6 +21,7 @@ extension HostSupervisor {
         runtimes[agent]!.readyAt = nil
         runtimes[agent]!.probeFailures = 0
         runtimes[agent]!.lastProbeProblem = nil
+        runtimes[agent]!.discoveredHealthPort = nil
         runtimes[agent]!.stopReason = nil
         runtimes[agent]!.restartDueAt = nil
         move(agent, to: .starting, because: reason, now: now, &actions)
@@ -56,6 +57,7 @@ extension HostSupervisor {
         runtimes[agent]!.lastReadyDuration = took
         runtimes[agent]!.probeFailures = 0
         runtimes[agent]!.lastProbeProblem = nil
+        runtimes[agent]!.announcedClash = nil
         move(agent, to: .ready, because: String(format: "ready after %.2f s", took), now: now, &actions)
         actions.append(.healthChanged(agent: agent, healthy: true, detail: spec.health.kind == .none ? "up" : "ready"))
         if spec.health.kind != .none {

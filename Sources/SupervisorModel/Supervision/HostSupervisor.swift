@@ -76,6 +76,8 @@ public struct HostSupervisor: Sendable {
                       now: now, &actions)
         case .probed(let agent, let generation, let outcome):
             onProbed(agent, generation: generation, outcome: outcome, now: now, &actions)
+        case .healthPortDiscovered(let agent, let generation, let port, let outcome):
+            onHealthPortDiscovered(agent, generation: generation, port: port, outcome: outcome, now: now, &actions)
         case .timerFired(let key):
             onTimer(key, now: now, &actions)
         case .shutdown:

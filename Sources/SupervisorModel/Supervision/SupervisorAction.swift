@@ -17,6 +17,12 @@ public enum SupervisorAction: Equatable, Sendable {
     case agentFailed(agent: String, summary: String, givingUp: Bool)
     /// A health check result changed the agent's health (healthy again, or first failure).
     case healthChanged(agent: String, healthy: Bool, detail: String)
+    /// The agent answers health checks on another port than the configured one (said once per
+    /// agent and port). For logs, status notes and the `agent.health` event.
+    case healthPortDiscovered(HealthPortDiscovery)
+    /// The agent's health port answered as another agent (said once until it changes or the
+    /// agent becomes ready). For logs and the `agent.health` event.
+    case portClash(agent: String, PortClash)
     /// A remote dependency became ready or stopped being ready (its agent changed state or its
     /// host became unreachable). Local agents keep running; `dependents` are the local agents
     /// that depend on it. For logs and events.

@@ -17,6 +17,10 @@ public enum SupervisorEvent: Equatable, Sendable {
     case memoryLimitExceeded(agent: String, rss: UInt64, limit: UInt64)
     /// A health probe of generation `generation` finished.
     case probed(agent: String, generation: Int, outcome: ProbeOutcome)
+    /// A health probe of generation `generation` was answered on `port`, found among the ports
+    /// the agent's processes listen on, because its configured health port did not answer
+    /// (`health.discover`). The port is used for the rest of that process's life.
+    case healthPortDiscovered(agent: String, generation: Int, port: Int, outcome: ProbeOutcome)
     /// A timer set by `.setTimer` is due.
     case timerFired(TimerKey)
     /// SIGINT/SIGTERM: stop everything in reverse dependency order, then exit. A second one
