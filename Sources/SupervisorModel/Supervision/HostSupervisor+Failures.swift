@@ -135,6 +135,7 @@ extension HostSupervisor {
     }
 
     mutating func onTimer(_ key: TimerKey, now: TimeInterval, _ actions: inout [SupervisorAction]) {
+        if key.kind == .remoteStartPeriod { return onRemoteStartPeriodPassed(key) }
         guard let spec = specs[key.agent], let runtime = runtimes[key.agent], runtime.generation == key.generation else {
             return
         }
@@ -142,6 +143,9 @@ extension HostSupervisor {
         case (.probe, .starting), (.probe, .ready):
             actions.append(.probe(agent: key.agent, generation: key.generation))
         case (.startDeadline, .starting):
+            // Dependents that do not require it stop waiting for it.
+            runtimes[key.agent]!.startPeriodMissed = true
+            dependentsMayStart = true
             let period = Quantity.describe(seconds: spec.health.effectiveStartPeriod)
             let detail = runtime.lastProbeProblem.map { " (last check: \($0))" } ?? ""
             beginStop(key.agent, reason: .startTimeout, because: "not ready within \(period)\(detail)", now: now, &actions)
