@@ -2,11 +2,11 @@ import Foundation
 import Testing
 
 /// Dependency conditions with real processes: a dependent that does not require a root that
-/// fails at once starts without it, and `up --keep-going` starts the dependents of a required
-/// one.
+/// fails at once starts without it, `up --keep-going` starts the dependents of a required one,
+/// and an exit 0 is told as such.
 extension ControlCommandLineTests {
     /// `root` exits 1 at once and gives up after one restart; `optional` does not require it,
-    /// `strict` does.
+    /// `strict` does; `quitter` exits 0 a moment after it is ready.
     static func dependencyManifest(_ ports: [Int]) -> String {
         """
         defaults:
@@ -24,6 +24,9 @@ extension ControlCommandLineTests {
           strict:
             health: {port: \(ports[1])}
             depends_on: [root]
+          quitter:
+            command: ["sh", "-c", "sleep 1; exit 0"]
+            health: {kind: none, start_period: 200ms}
         """
     }
 
@@ -33,16 +36,20 @@ extension ControlCommandLineTests {
         let session = try Session(manifest: Self.dependencyManifest(ports), avoiding: ports)
         defer { session.close() }
         try session.up()
-        let snapshot = try session.waitForStates(["root": "failed", "optional": "ready", "strict": "waiting"])
+        let snapshot = try session.waitForStates(["root": "failed", "optional": "ready", "strict": "waiting", "quitter": "exited"])
         let optional = try #require(snapshot.agent("optional"))
         #expect(optional["started_without"] as? [String] == ["root"], "\(optional)")
         #expect(optional["started_without_detail"] as? String == "started without root (failed)", "\(optional)")
         #expect(snapshot.agent("strict")?["blocked_by"] as? [String] == ["root"])
         #expect(snapshot.agent("strict")?["started_without"] == nil)
+        let quitter = try #require(snapshot.agent("quitter"))
+        let reason = quitter["state_reason"] as? String ?? ""
+        #expect(reason.hasPrefix("exited 0 after being ready ") && reason.hasSuffix(" s; policy on-failure does not restart it"), "\(quitter)")
 
         let table = try session.cli(["status", "mainpc"])
         let rows = try #require(StatusTableText(table.stdout), "\(table)")
         #expect(rows.row("optional")?["HEALTH"] == "ok; started without root (failed)", "\(table)")
+        #expect(rows.row("quitter")?["HEALTH"]?.hasPrefix("exited 0 after being ready") == true, "\(table)")
 
         let log = session.harness.logText()
         #expect(log.contains("optional: waiting -> starting (started without root (failed))"), "\(log)")
