@@ -18,12 +18,14 @@ public struct DependencySpec: Equatable, Sendable {
     public var name: String
     /// The host written as `host/Name`, if it was written so (the validator checks it).
     public var host: String?
+    /// What it must have reached: ready (the default) or started.
     public var condition: Condition
     /// True (the default): the dependent waits for it, however long that takes, unless
     /// `up --keep-going`. False: once it has failed (or cannot start because something it needs
     /// failed), or has not become ready within its start period, the dependent starts without it.
     public var required: Bool
 
+    /// A dependency on `name` (of `host`, when written so); the defaults are the short form's.
     public init(name: String, host: String? = nil, condition: Condition = .ready, required: Bool = true) {
         self.name = name
         self.host = host

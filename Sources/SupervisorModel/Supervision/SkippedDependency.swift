@@ -15,10 +15,12 @@ public struct SkippedDependency: Equatable, Sendable, CustomStringConvertible {
 
     /// The dependency as written in messages: `Name`, or `host/Name` for another host's agent.
     public var agent: String
+    /// Why it no longer held the dependent back.
     public var why: Why
     /// True when the dependency is required and only `--keep-going` let the dependent start.
     public var keptGoing: Bool
 
+    /// `agent` as messages write it, why it was let go of, and whether only `--keep-going` did.
     public init(agent: String, why: Why, keptGoing: Bool = false) {
         self.agent = agent
         self.why = why
