@@ -33,6 +33,9 @@ struct StatusTable {
                 health += " (" + remoteProblems.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
             }
             if state == "failed", let reason = agent["failure_reason"] as? String { health = reason }
+            // An exit its policy does not restart: say how it ended (`exited 0 after being ready 12 s`).
+            if state == "exited", let reason = agent["state_reason"] as? String { health = reason }
+            if let without = agent["started_without_detail"] as? String { health += "; \(without)" }
             if let errors = agent["errors_per_minute"] as? Int, errors > 0 { health += " (\(errors) errors/min)" }
             let lastExit = (agent["last_exit"] as? [String: Any]).map { exit in
                 "\(Self.duration(exit["ago"] as? Double)) ago: \(exit["text"] as? String ?? "")"

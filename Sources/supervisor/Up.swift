@@ -16,6 +16,12 @@ extension SupervisorCommand {
                 file, events on the port after it; off loopback both use CurveZMQ with the keys of \
                 `supervisor keys init`. Agents that depend on another host's agents wait until that \
                 host's supervisor reports them ready. Only one supervisor per host runs at a time.
+
+                A dependency written {name: X, required: false} stops holding its dependents back \
+                once X has failed (or cannot start) or is not ready within its start period; they \
+                start without it, and status shows them as `started without X (failed)`. \
+                With --keep-going every dependency that has failed lets its dependents start, \
+                required or not, so a broken system comes up as far as it can.
                 """)
 
         @Argument(help: "The host whose agents to run, as named in the hosts file.")
@@ -40,6 +46,9 @@ extension SupervisorCommand {
 
         @Option(name: .customLong("keys"), help: "The key directory (CurveZMQ keys from `supervisor keys init`).")
         var keysDirectory = "keys"
+
+        @Flag(help: "Start the dependents of agents that failed (or cannot start) anyway, required dependencies too: bring a broken system up as far as it can go. Status shows each such agent as 'started without X (failed; --keep-going)'.")
+        var keepGoing = false
 
         @Flag(name: .customLong("no-cgroups"), help: "Do not use cgroups: memory limits are enforced by a watchdog that restarts agents over their limit; cpu and pids limits are not enforced.")
         var noCgroups = false
@@ -82,6 +91,7 @@ extension SupervisorCommand {
             options.manifestPath = files.manifest
             options.hostsPath = files.hosts
             options.useCgroups = !noCgroups
+            options.keepGoing = keepGoing
             options.runTag = RunTag.of(runDirectory: runDirectory)
             options.containDescendants = true
             options.curveKeys = curveKeys
@@ -121,6 +131,7 @@ extension SupervisorCommand {
             var arguments = ["up", host, "--manifest", files.manifest, "--hosts", files.hosts, "--logs", logRoot]
             if insecureControl { arguments.append("--insecure-control") }
             if noCgroups { arguments.append("--no-cgroups") }
+            if keepGoing { arguments.append("--keep-going") }
             if curve { arguments.append("--curve") }
             arguments += ["--keys", keysDirectory]
             return arguments

@@ -31,7 +31,7 @@ struct LegacyImportDefectTests {
         #expect(result.succeeded)
         let relay = try #require(result.manifest?["SpeechRelay"])
         #expect(relay.dependsOn.contains("VoiceStream"))
-        #expect(relay.dependencyHosts["VoiceStream"] == "mainpc")
+        #expect(relay.dependency(on: "VoiceStream")?.host == "mainpc")
         #expect(result.manifest.map { $0.remoteDependencies(of: relay).map(\.description) } == ["mainpc/VoiceStream"])
     }
 

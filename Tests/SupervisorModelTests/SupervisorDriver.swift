@@ -28,11 +28,12 @@ struct SupervisorDriver {
     }
 
     /// A driver for host `h` of a manifest given as YAML; the manifest must have no errors.
-    init(yaml: String, host: String = "h", answerProbesHealthy: Bool = false) throws {
+    /// `keepGoing` as `up --keep-going`.
+    init(yaml: String, host: String = "h", answerProbesHealthy: Bool = false, keepGoing: Bool = false) throws {
         let result = ManifestLoader.load(text: yaml, file: "test.yaml", environment: [:])
         try #require(!result.issues.hasErrors, "\(result.issues.map(\.description))")
         let manifest = try #require(result.manifest)
-        self.init(HostSupervisor(manifest: manifest, host: host), answerProbesHealthy: answerProbesHealthy)
+        self.init(HostSupervisor(manifest: manifest, host: host, keepGoing: keepGoing), answerProbesHealthy: answerProbesHealthy)
     }
 
     /// Feeds one event, plus the launcher's answers to any spawns it causes, at the current time.
@@ -125,6 +126,16 @@ struct SupervisorDriver {
     /// When the agent was asked to spawn.
     func spawnTimes(_ agent: String) -> [TimeInterval] {
         log.filter { $0.action == .spawn(agent: agent) }.map(\.at)
+    }
+
+    /// The reasons of the agent's state changes to `state`, in order.
+    func reasons(_ agent: String, to state: AgentState) -> [String] {
+        log.compactMap { if case .announce(let change) = $0.action, change.agent == agent, change.to == state { change.reason } else { nil } }
+    }
+
+    /// The agent's status, as `status` reports it now.
+    func status(_ agent: String) -> AgentStatus? {
+        supervisor.status(of: [agent], now: now, supervisorPid: 1).agents.first
     }
 
     /// The signals sent to the agent, in order.

@@ -13,6 +13,9 @@ public enum StartupReport {
         for (agent, blocker) in summary.blocked {
             lines.append("blocked: \(agent) (waits for \(blocker))")
         }
+        for (agent, skipped) in summary.startedWithout {
+            lines.append("\(agent): \(SkippedDependency.sentence(skipped))")
+        }
         if !summary.requiredMissing.isEmpty {
             lines.append("required agents not ready: " + summary.requiredMissing.joined(separator: ", "))
         }

@@ -37,6 +37,9 @@ public struct SupervisorOptions: Sendable {
     public var remoteTimeout: TimeInterval = 3
     /// Enforce limits with cgroups where possible; false forces the watchdog.
     public var useCgroups = true
+    /// `up --keep-going`: start the dependents of agents that failed (or cannot start) anyway,
+    /// whether those dependencies are required or not, so a broken system comes up as far as it can.
+    public var keepGoing = false
     /// Names this supervisor's cgroup subtree (`supervisor/<host>.<tag>`) and its run marker;
     /// derived from the run folder whose lock it holds (`RunTag`), so stale groups and processes
     /// of a dead supervisor are recognised.

@@ -19,6 +19,14 @@ public struct AgentStatus: Equatable, Sendable, Codable {
     public var lastExit: ExitSummary?
     /// Why it is `failed`.
     public var failureReason: String?
+    /// The reason of its last state change (`exited 0 after being ready 12 s; policy on-failure
+    /// does not restart it`, `started without ServiceRegistry (failed)`).
+    public var stateReason: String?
+    /// The dependencies it was last started without (not required, or `--keep-going`), by name
+    /// (`host/name` for another host's); nil when none.
+    public var startedWithout: [String]?
+    /// The same with why: `started without ServiceRegistry (failed)`.
+    public var startedWithoutDetail: String?
     public var required: Bool
     public var port: Int?
     public var healthPort: Int?
@@ -46,6 +54,9 @@ public struct AgentStatus: Equatable, Sendable, Codable {
         case blockedBy = "blocked_by"
         case lastExit = "last_exit"
         case failureReason = "failure_reason"
+        case stateReason = "state_reason"
+        case startedWithout = "started_without"
+        case startedWithoutDetail = "started_without_detail"
         case healthPort = "health_port"
         case healthPortDiscovered = "health_port_discovered"
         case restartIn = "restart_in"
@@ -132,7 +143,10 @@ extension HostSupervisor {
                     return ExitSummary(code: code, signal: signal, reason: exit.reason, detail: exit.detail,
                                        text: exit.description, ago: now - exit.at)
                 },
-                failureReason: runtime.failureReason, required: spec.required, port: spec.port,
+                failureReason: runtime.failureReason, stateReason: runtime.stateReason,
+                startedWithout: shownStartedWithout(runtime).map { $0.map(\.agent) },
+                startedWithoutDetail: shownStartedWithout(runtime).map(SkippedDependency.sentence),
+                required: spec.required, port: spec.port,
                 healthPort: spec.health.port,
                 healthPortDiscovered: runtime.state.hasProcess ? runtime.discoveredHealthPort : nil,
                 restartIn: runtime.state == .backoff ? runtime.restartDueAt.map { max(0, $0 - now) } : nil,
@@ -152,6 +166,12 @@ extension HostSupervisor {
         return HostStatus(host: host, phase: phaseName, supervisorPid: supervisorPid,
                           uptime: startupBegan.map { now - $0 } ?? 0, agents: agents, totals: totals,
                           remoteHosts: remoteHosts.isEmpty ? nil : remoteHosts, awaitingRemote: remoteAgentsAwaited)
+    }
+
+    /// What the agent was started without, while that describes its run (not while it waits
+    /// to start again).
+    private func shownStartedWithout(_ runtime: AgentRuntime) -> [SkippedDependency]? {
+        runtime.startedWithout.isEmpty || runtime.state == .waiting ? nil : runtime.startedWithout
     }
 
     private func healthText(_ spec: AgentSpec, _ runtime: AgentRuntime) -> String {

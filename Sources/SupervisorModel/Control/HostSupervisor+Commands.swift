@@ -56,21 +56,10 @@ extension HostSupervisor {
         default:
             result = .failure(ControlError(.unknownCommand, "\(command.name) is not an agent command"))
         }
+        // A stopped agent may release dependents that do not require it.
+        if dependentsMayStart { startAgentsWhoseDependenciesAreReady(now: now, &actions) }
         if case .success = result, phase == .starting { finishStartupIfSettled(now: now, &actions) }
         return (result, actions)
-    }
-
-    /// Dependencies (direct or further down) that are down for good and will not come up alone.
-    func downDependencies(of agent: String, ignoring selected: Set<String> = []) -> [String] {
-        var down: [String] = []
-        var seen: Set<String> = [agent]
-        var queue = externalDependencies(of: agent)
-        while let dep = queue.popLast() {
-            guard seen.insert(dep).inserted, !selected.contains(dep) else { continue }
-            if runtimes[dep]?.state.isSettledDown == true { down.append(dep) }
-            queue += externalDependencies(of: dep)
-        }
-        return down.sorted()
     }
 
     /// The refusal for the first agent with a dependency that is down for good (outside the
@@ -121,6 +110,7 @@ extension HostSupervisor {
             case .waiting, .stopped, .exited, .failed:
                 runtimes[agent]!.backoff.reset()
                 runtimes[agent]!.failureReason = nil
+                runtimes[agent]!.startPeriodMissed = false
                 if state != .waiting { move(agent, to: .waiting, because: "start requested", now: now, &actions) }
                 outcomes.append(CommandOutcome(agent: agent, result: "waiting"))
             }
@@ -167,6 +157,7 @@ extension HostSupervisor {
         for agent in agents {
             runtimes[agent]!.backoff.reset()
             runtimes[agent]!.failureReason = nil
+            runtimes[agent]!.startPeriodMissed = false
             switch runtimes[agent]!.state {
             case .starting, .ready:
                 beginStop(agent, reason: .restartRequested, because: "restart requested", now: now, &actions)

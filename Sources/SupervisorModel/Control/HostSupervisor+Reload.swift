@@ -39,6 +39,7 @@ extension HostSupervisor {
         graph = DependencyGraph(manifest: manifest, host: host)
         learnRemoteDependencies(from: manifest)
         for spec in newAgents { specs[spec.name] = spec }
+        startedConditionTargets = Self.startedConditionTargets(specs)
         for name in added where runtimes[name] == nil { runtimes[name] = AgentRuntime(restart: specs[name]!.restart) }
         order = newAgents.map(\.name) + order.filter { !newNames.contains($0) }
 

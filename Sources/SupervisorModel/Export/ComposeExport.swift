@@ -74,8 +74,12 @@ struct ComposeExport {
         if dependencies.isEmpty { return [] }
         var lines = ["    depends_on:"]
         for dependency in dependencies {
-            let healthy = ExportPlan.probeCommand(dependency.health) != nil
+            let terms = agent.dependency(on: dependency.name) ?? DependencySpec(name: dependency.name)
+            let healthy = ExportPlan.probeCommand(dependency.health) != nil && terms.condition == .ready
             lines.append("      \(plan.service(dependency.name)):")
+            if !terms.required {
+                lines.append("        # not required in agents.yaml (the supervisor starts \(agent.name) without it once it has failed or missed its start period); Compose waits for it")
+            }
             lines.append("        condition: \(healthy ? "service_healthy" : "service_started")")
         }
         return lines

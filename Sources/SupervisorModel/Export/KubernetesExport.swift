@@ -104,11 +104,22 @@ struct KubernetesExport {
         var lines = ["      # no start ordering in Kubernetes: wait until each dependency's Service answers,", "      # which needs a ready pod behind it", "      initContainers:"]
         for dependency in dependencies {
             let service = plan.service(dependency.name)
+            let terms = agent.dependency(on: dependency.name) ?? DependencySpec(name: dependency.name)
+            guard terms.condition == .ready else {
+                lines.append("        # \(dependency.name): condition started, and pods start in any order: not awaited")
+                continue
+            }
             guard let port = dependency.port ?? dependency.health.port else {
                 lines.append("        # \(dependency.name) has no port to wait for: not awaited")
                 continue
             }
-            let script = "until nc -z -w 2 \(service) \(port); do echo waiting for \(service); sleep 2; done"
+            var script = "until nc -z -w 2 \(service) \(port); do echo waiting for \(service); sleep 2; done"
+            if !terms.required {
+                // Not required: wait at most its start period, as the supervisor does.
+                let seconds = Int(dependency.health.effectiveStartPeriod.rounded(.up))
+                // (busybox 1.36 `timeout SECS`; no `$(...)`, which Kubernetes would take for a variable.)
+                script = "timeout \(seconds) sh -c '\(script)' || echo \(service) not ready within \(seconds)s, starting without it"
+            }
             lines += [
                 "        - name: \(ExportYAML.quoted(String(("wait-" + service).prefix(63))))",
                 "          image: \(ExportYAML.quoted(Self.waitImage))",

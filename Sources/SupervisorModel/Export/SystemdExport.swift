@@ -48,11 +48,14 @@ struct SystemdExport {
             "Description=Agent \(agent.name) on \(agent.host)",
             "PartOf=\(Self.target(agent.host))",
         ]
-        let dependencies = plan.dependencies(of: agent).map { "\(plan.service($0.name)).service" }
-        if !dependencies.isEmpty {
-            lines.append("Requires=\(dependencies.joined(separator: " "))")
-            lines.append("After=\(dependencies.joined(separator: " "))")
-        }
+        // A dependency that is not required is wanted, not required: its failure does not stop this unit.
+        let dependencies = plan.dependencies(of: agent)
+        let units = dependencies.map { "\(plan.service($0.name)).service" }
+        let required = dependencies.filter { agent.dependency(on: $0.name)?.required ?? true }.map { "\(plan.service($0.name)).service" }
+        let wanted = units.filter { !required.contains($0) }
+        if !required.isEmpty { lines.append("Requires=\(required.joined(separator: " "))") }
+        if !wanted.isEmpty { lines.append("Wants=\(wanted.joined(separator: " "))") }
+        if !units.isEmpty { lines.append("After=\(units.joined(separator: " "))") }
         lines += [
             "# more than max_restarts (\(restart.maxRestarts)) restarts within window: the unit fails",
             "StartLimitIntervalSec=\(ExportPlan.duration(restart.window))",

@@ -51,8 +51,11 @@ struct ImportedManifest: Sendable {
         var required: Bool
         /// `dependencies` as the legacy file wrote them.
         var legacyDependencies: [LegacyReference]
-        /// The dependencies kept, by manifest name.
+        /// The dependencies kept, by manifest name (`host/Name` for another host's agent).
         var dependsOn: [String] = []
+        /// Those of `dependsOn` on an agent the legacy file marks `required: false` (or not at
+        /// all): written `{name: X, required: false}`, since the legacy launcher went on past them.
+        var notRequired: Set<String> = []
         var leftOut: [LeftOutDependency] = []
         /// Full settings per section, before `defaults` are factored out.
         var settings: [Section: [Entry]] = [:]

@@ -83,7 +83,15 @@ struct ImportedManifestWriter {
                 indent: 2)
         if let host = defaults.host { lines.append("  host: \(YAMLScalar.render(host))") }
         lines.append("  cwd: \(LegacyImporter.root)")
+        if manifest.agents.contains(where: { !$0.notRequired.isEmpty }) {
+            comment("required is each agent's legacy `required` (missing: false). A dependency on an agent that is not required is written {name: X, required: false}: as the legacy launcher went on past failures, its dependents start without it once it has failed or is not ready within its start period. `supervisor up --keep-going` does so for every failed dependency.",
+                    indent: 2)
+        }
         if let required = defaults.required { lines.append("  required: \(required)") }
+        comment("The legacy agents are servers: they catch a fatal error in main() and return 0, so any exit is restarted (and counts towards the crash-loop limit).",
+                indent: 2)
+        lines.append("  restart:")
+        lines.append("    policy: always")
         comment("The legacy agents die at once on SIGTERM and run their cleanup (up to about 10 s) only on SIGINT.",
                 indent: 2)
         lines.append("  stop:")
@@ -209,7 +217,10 @@ struct ImportedManifestWriter {
     }
 
     private mutating func writeDependencies(_ agent: ImportedManifest.Agent) {
-        let kept = agent.dependsOn.map { YAMLScalar.render($0, in: .flow) }
+        let kept = agent.dependsOn.map { name in
+            let flow = YAMLScalar.render(name, in: .flow)
+            return agent.notRequired.contains(name) ? "{name: \(flow), required: false}" : flow
+        }
         if agent.leftOut.isEmpty {
             lines.append("    depends_on: [\(kept.joined(separator: ", "))]")
             return
@@ -218,7 +229,7 @@ struct ImportedManifestWriter {
             lines.append("    depends_on: []")
         } else {
             lines.append("    depends_on:")
-            for name in agent.dependsOn { lines.append("      - \(YAMLScalar.render(name))") }
+            for entry in kept { lines.append("      - \(entry)") }
         }
         for dependency in agent.leftOut {
             lines.append("      # - \(dependency.name)  # \(dependency.reason)")

@@ -114,6 +114,9 @@ struct LegacyImporter {
 
     // MARK: - Dependencies
 
+    /// Keeps each dependency that an imported file defines. One on an agent that is not
+    /// `required` in its legacy file does not hold its dependents back once it has failed (the
+    /// legacy launcher went on past such agents): see docs/import.md.
     private mutating func resolveDependencies() {
         for index in result.agents.indices {
             let agent = result.agents[index]
@@ -123,12 +126,14 @@ struct LegacyImporter {
                 if let target = agentIndex[agent.host]?[dependency.name] {
                     let name = result.agents[target].name
                     if !kept.contains(name) { kept.append(name) }
+                    if !result.agents[target].required { result.agents[index].notRequired.insert(name) }
                 } else if let otherHost = agentIndex.keys.sorted().first(where: { agentIndex[$0]?[dependency.name] != nil }),
                           let target = agentIndex[otherHost]?[dependency.name] {
                     let name = "\(otherHost)/\(result.agents[target].name)"
                     warn(.crossHostDependency, file, dependency.line, agent.legacyName,
                          "depends on '\(dependency.name)', an agent of host \(otherHost); kept as '\(name)': \(agent.host)'s supervisor waits for it through \(otherHost)'s supervisor")
                     if !kept.contains(name) { kept.append(name) }
+                    if !result.agents[target].required { result.agents[index].notRequired.insert(name) }
                 } else {
                     var message = "depends on '\(dependency.name)', which no imported file defines; left out of depends_on"
                     let names = agentIndex[agent.host].map { Array($0.keys).sorted() } ?? []

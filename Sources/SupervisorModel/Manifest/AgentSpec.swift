@@ -17,11 +17,14 @@ public struct AgentSpec: Equatable, Sendable {
     /// The agent's main port, if it has one (checked for clashes, injected as AGENT_PORT).
     public var port: Int?
     public var health: HealthCheckSpec
-    /// Names of agents that must be ready before this one starts, on this host or another.
-    public var dependsOn: [String]
-    /// Dependencies written as `host/Name`: name -> the host written (checked by the validator).
-    public var dependencyHosts: [String: String]
-    /// A required agent that fails is called out in the start-up summary.
+    /// The agents this one waits for before it starts, on this host or another, each with its
+    /// condition (`ready` or `started`) and whether it is required, in the order written.
+    public var dependencies: [DependencySpec]
+    /// The names of `dependencies`, in order.
+    public var dependsOn: [String] { dependencies.map(\.name) }
+    /// A required agent that is not ready when start-up ends is called out in the start-up
+    /// summary (`required agents not ready: ...`). It changes nothing else: whether dependents
+    /// wait for an agent is said by each dependency's own `required` (`DependencySpec`).
     public var required: Bool
     public var restart: RestartSpec
     public var stop: StopSpec
@@ -44,8 +47,7 @@ public struct AgentSpec: Equatable, Sendable {
         self.environment = [:]
         self.port = nil
         self.health = HealthCheckSpec()
-        self.dependsOn = []
-        self.dependencyHosts = [:]
+        self.dependencies = []
         self.required = false
         self.restart = RestartSpec()
         self.stop = StopSpec()

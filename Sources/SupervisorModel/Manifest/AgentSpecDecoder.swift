@@ -51,21 +51,7 @@ struct AgentSpecDecoder {
             case "env": applyEnvironment(value, onto: &spec, here, reader: &reader)
             case "port": if let v = reader.port(value, here) { spec.port = v }
             case "health": applyHealth(value, onto: &spec.health, here, reader: &reader)
-            case "depends_on":
-                if let v = reader.strings(value, here) {
-                    // `pc2/MemoryOrchestratorService` names the host too; agent names are unique
-                    // across hosts, so the name alone identifies the agent.
-                    let split = v.map { entry -> (host: String?, name: String) in
-                        guard let slash = entry.firstIndex(of: "/") else { return (nil, entry) }
-                        return (String(entry[..<slash]), String(entry[entry.index(after: slash)...]))
-                    }
-                    spec.dependsOn = split.map(\.name)
-                    spec.dependencyHosts = Dictionary(split.compactMap { entry in entry.host.map { (entry.name, $0) } },
-                                                      uniquingKeysWith: { first, _ in first })
-                    if case .sequence(let items) = value {
-                        for (entry, item) in zip(split, items) { positions["depends_on." + entry.name] = item.mark?.line }
-                    }
-                }
+            case "depends_on": applyDependencies(value, onto: &spec, here, reader: &reader)
             case "required": if let v = reader.bool(value, here) { spec.required = v }
             case "restart": applyRestart(value, onto: &spec.restart, here, reader: &reader)
             case "stop": applyStop(value, onto: &spec.stop, here, reader: &reader)

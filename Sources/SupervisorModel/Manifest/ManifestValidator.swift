@@ -48,22 +48,23 @@ struct ManifestValidator {
         }
     }
 
-    /// Every dependency names an agent of the manifest, on any host; `host/Name` must name the
-    /// host that agent runs on.
+    /// Every dependency (short or long form) names an agent of the manifest, on any host;
+    /// `host/Name` must name the host that agent runs on.
     private func checkDependencies(_ issues: inout [ManifestIssue]) {
         let hostOf = Dictionary(manifest.agents.map { ($0.name, $0.host) }, uniquingKeysWith: { first, _ in first })
         let names = manifest.agents.map(\.name)
         for agent in manifest.agents {
-            for dep in agent.dependsOn {
+            for dependency in agent.dependencies {
+                let dep = dependency.name
                 let key = "depends_on." + dep
-                let written = agent.dependencyHosts[dep].map { "\($0)/\(dep)" } ?? dep
+                let written = dependency.written
                 guard let depHost = hostOf[dep] else {
                     var message = "depends on '\(written)', which is not an agent in this manifest"
                     if let suggestion = Spelling.closest(to: dep, among: names) { message += "; did you mean '\(suggestion)'?" }
                     issues.append(issue(.unknownDependency, agent.name, key: key, message))
                     continue
                 }
-                if let stated = agent.dependencyHosts[dep], stated != depHost {
+                if let stated = dependency.host, stated != depHost {
                     issues.append(issue(.dependencyHostMismatch, agent.name, key: key,
                         "depends on '\(written)', but '\(dep)' runs on host '\(depHost)'; write '\(depHost)/\(dep)'"))
                 }

@@ -35,6 +35,13 @@ public struct AgentRuntime: Equatable, Sendable {
     public var announcedHealthPort: Int?
     /// The port clash last announced (cleared when the agent becomes ready).
     public var announcedClash: PortClash?
+    /// The reason of its last state change (`exited 0 after being ready 12 s; ...`).
+    public var stateReason: String?
+    /// A start period ran out before it became ready (since it was last ready, or asked to
+    /// start): dependents that do not require it no longer wait for it.
+    public var startPeriodMissed = false
+    /// The dependencies it was last started without (from `waiting`), with why.
+    public var startedWithout: [SkippedDependency] = []
 
     public init(restart: RestartSpec) {
         backoff = RestartBackoff(spec: restart)

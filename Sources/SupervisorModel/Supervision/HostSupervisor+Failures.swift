@@ -46,18 +46,32 @@ extension HostSupervisor {
             if outOfMemory { runtimes[agent]!.lastExit?.reason = "oom" }
             return
         }
-        // An exit nobody asked for.
+        // An exit nobody asked for. Exit 0 is a clean finish only for a policy that says so: a
+        // server (the legacy agents) that returns 0 after a fatal error has still stopped
+        // serving, so the words say how long it had been ready.
         let crashed = !status.isSuccess
-        runtimes[agent]!.lastExit = ExitRecord(status: status, reason: crashed ? "crashed" : "exited", at: now)
+        let cleanly = runtime.readyAt.map { "after being ready \(Self.spoken(seconds: now - $0))" } ?? "before becoming ready"
+        runtimes[agent]!.lastExit = ExitRecord(
+            status: status, reason: crashed ? "crashed" : "exited", detail: crashed ? nil : cleanly, at: now)
+        let summary = crashed ? "\(status)" : "exited 0 \(cleanly)"
         if phase == .shuttingDown {
             move(agent, to: .stopped, because: "\(status) during shutdown", now: now, &actions)
         } else if !crashed && spec.restart.policy != .always {
             runtimes[agent]!.readyAt = nil
-            move(agent, to: .exited, because: "\(status); policy \(spec.restart.policy.rawValue) does not restart it",
+            move(agent, to: .exited, because: "\(summary); policy \(spec.restart.policy.rawValue) does not restart it",
                  now: now, &actions)
         } else {
-            handleFailure(agent, summary: "\(status)", now: now, &actions)
+            // Under `always`, exit 0 restarts like a crash and counts towards the crash-loop limit.
+            handleFailure(agent, summary: summary, now: now, &actions)
         }
+    }
+
+    /// `0.4 s`, `2.5 s`, `12 s`, `2m5s`: a duration as status and the logs say it.
+    static func spoken(seconds: TimeInterval) -> String {
+        let tenths = (max(0, seconds) * 10).rounded() / 10
+        if tenths < 10 { return String(format: "%.1f s", tenths) }
+        let whole = seconds.rounded()
+        return whole < 60 ? "\(Int(whole)) s" : Quantity.describe(seconds: whole)
     }
 
     /// After a failed run (crash, failed start, failed liveness): restart with backoff, or give up.
@@ -158,6 +172,7 @@ extension HostSupervisor {
     }
 
     mutating func onTimer(_ key: TimerKey, now: TimeInterval, _ actions: inout [SupervisorAction]) {
+        if key.kind == .remoteStartPeriod { return onRemoteStartPeriodPassed(key) }
         guard let spec = specs[key.agent], let runtime = runtimes[key.agent], runtime.generation == key.generation else {
             return
         }
@@ -165,6 +180,9 @@ extension HostSupervisor {
         case (.probe, .starting), (.probe, .ready):
             actions.append(.probe(agent: key.agent, generation: key.generation))
         case (.startDeadline, .starting):
+            // Dependents that do not require it stop waiting for it.
+            runtimes[key.agent]!.startPeriodMissed = true
+            dependentsMayStart = true
             let period = Quantity.describe(seconds: spec.health.effectiveStartPeriod)
             let detail = runtime.lastProbeProblem.map { " (last check: \($0))" } ?? ""
             beginStop(key.agent, reason: .startTimeout, because: "not ready within \(period)\(detail)", now: now, &actions)

@@ -14,6 +14,11 @@ extension HostSupervisor {
         }
         let needed = Set(remoteDependencies.values.joined())
         remoteStates = remoteStates.filter { needed.contains($0.key) }
+        remoteStartPeriods = Dictionary(needed.compactMap { remote in
+            manifest[remote.name].map { (remote, $0.health.effectiveStartPeriod) }
+        }, uniquingKeysWith: { first, _ in first })
+        remoteWaitingSince = remoteWaitingSince.filter { needed.contains($0.key) }
+        remoteOverdue = remoteOverdue.filter { needed.contains($0) }
         let hosts = Set(needed.map(\.host))
         remoteHosts = remoteHosts.filter { hosts.contains($0.key) }
         for remoteHost in hosts where remoteHosts[remoteHost] == nil { remoteHosts[remoteHost] = .unknown }
@@ -89,11 +94,41 @@ extension HostSupervisor {
     ) {
         guard remoteHosts[remote.host] != nil, !localDependents(of: remote).isEmpty else { return }
         let wasReady = isReady(remote)
+        let before = remoteStates[remote]
         remoteStates[remote] = state
         let ready = isReady(remote)
+        if ready {
+            remoteWaitingSince[remote] = nil
+            remoteOverdue.remove(remote)
+        }
+        // Started (for `condition: started`), failed (for dependents that do not require it):
+        // any change may let a waiting agent start.
+        if state != before { dependentsMayStart = true }
         guard ready != wasReady else { return }
         reportRemoteChange(remote, ready: ready, detail: remoteDescription(remote), &actions)
-        if ready { startAgentsWhoseDependenciesAreReady(now: now, &actions) }
+    }
+
+    /// Starts the wait of each remote dependency among `dependencies` that is not required and
+    /// holds its dependent back: after its start period it no longer does.
+    mutating func awaitOptionalRemotes(
+        _ dependencies: [StepDependency], now: TimeInterval, _ actions: inout [SupervisorAction]
+    ) {
+        for dependency in dependencies where dependency.verdict == .pending {
+            guard let remote = dependency.remote, remoteWaitingSince[remote] == nil, !remoteOverdue.contains(remote),
+                  specs[dependency.member]?.dependency(on: remote.name)?.required == false else { continue }
+            remoteWaitingSince[remote] = now
+            let period = remoteStartPeriods[remote] ?? HealthCheckSpec().effectiveStartPeriod
+            actions.append(.setTimer(TimerKey(agent: remote.description, kind: .remoteStartPeriod, generation: 0), after: period))
+        }
+    }
+
+    /// The start period of waiting for a remote dependency ran out.
+    mutating func onRemoteStartPeriodPassed(_ key: TimerKey) {
+        guard let remote = remoteWaitingSince.keys.first(where: { $0.description == key.agent }) else { return }
+        remoteWaitingSince[remote] = nil
+        guard !isReady(remote) else { return }
+        remoteOverdue.insert(remote)
+        dependentsMayStart = true
     }
 
     mutating func onRemoteHostChanged(

@@ -1,15 +1,32 @@
 import Foundation
 
 extension HostSupervisor {
-    /// Starts every waiting agent whose start step has all outside dependencies ready. Members
-    /// of a cycle start together.
+    /// Starts every waiting agent whose start step has no outside dependency holding it back
+    /// (each is met, or skipped: see `HostSupervisor+Dependencies`). Members of a cycle start
+    /// together.
     mutating func startAgentsWhoseDependenciesAreReady(now: TimeInterval, _ actions: inout [SupervisorAction]) {
+        dependentsMayStart = false
         guard phase == .starting || phase == .running else { return }
+        // Steps are in topological order: an agent spawned here is no longer waiting by the time
+        // its dependents are looked at, so the memo stays true through the pass.
+        var cache: DownCache = [:]
         for step in graph.steps {
             let waiting = step.members.filter { runtimes[$0]?.state == .waiting }
-            guard !waiting.isEmpty, let first = step.members.first, blockers(of: first).isEmpty else { continue }
+            guard !waiting.isEmpty, let first = step.members.first else { continue }
+            let dependencies = stepDependencies(of: first, cache: &cache)
+            if dependencies.contains(where: { $0.verdict == .pending }) {
+                awaitOptionalRemotes(dependencies, now: now, &actions)
+                continue
+            }
             for member in waiting {
-                spawn(member, because: step.dependsOn.isEmpty ? "no dependencies" : "dependencies ready", now: now, &actions)
+                let skipped = dependencies.compactMap { dependency -> SkippedDependency? in
+                    guard dependency.member == member, case .skipped(let skip) = dependency.verdict else { return nil }
+                    return skip
+                }
+                runtimes[member]!.startedWithout = skipped
+                let reason = !skipped.isEmpty ? SkippedDependency.sentence(skipped)
+                    : step.dependsOn.isEmpty && remoteDependencies[member] == nil ? "no dependencies" : "dependencies ready"
+                spawn(member, because: reason, now: now, &actions)
             }
         }
     }
@@ -31,6 +48,8 @@ extension HostSupervisor {
     mutating func onSpawned(_ agent: String, pid: Int32, now: TimeInterval, _ actions: inout [SupervisorAction]) {
         guard let spec = specs[agent], runtimes[agent]?.state == .starting else { return }
         runtimes[agent]!.pid = pid
+        // Its dependents with `condition: started` may start now.
+        if startedConditionTargets.contains(agent) { dependentsMayStart = true }
         let generation = runtimes[agent]!.generation
         let period = spec.health.effectiveStartPeriod
         if spec.health.kind == .none {
@@ -55,6 +74,7 @@ extension HostSupervisor {
         let took = now - (runtimes[agent]!.startedAt ?? now)
         runtimes[agent]!.readyAt = now
         runtimes[agent]!.lastReadyDuration = took
+        runtimes[agent]!.startPeriodMissed = false
         runtimes[agent]!.probeFailures = 0
         runtimes[agent]!.lastProbeProblem = nil
         runtimes[agent]!.announcedClash = nil
@@ -70,29 +90,27 @@ extension HostSupervisor {
     /// Ends start-up once no agent can still become ready without outside help.
     mutating func finishStartupIfSettled(now: TimeInterval, _ actions: inout [SupervisorAction]) {
         guard phase == .starting, let began = startupBegan else { return }
-        var rootCause: [String: String] = [:]
-        var pending = false
-        for step in graph.steps {
-            for member in step.members {
-                let state = runtimes[member]!.state
-                if state.isSettledDown {
-                    rootCause[member] = member
-                } else if state == .waiting, let dead = externalDependencies(of: member).first(where: { rootCause[$0] != nil }) {
-                    rootCause[member] = rootCause[dead]
-                } else if state != .ready {
-                    pending = true
-                }
-            }
+        var cache: DownCache = [:]
+        var blocked: [(agent: String, blockedBy: String)] = []
+        for agent in order {
+            let state = runtimes[agent]!.state
+            if state.isSettledDown || state == .ready { continue }
+            guard state == .waiting, case .blocked(let root, _)? = downCause(agent, cache: &cache) else { return }
+            blocked.append((agent, root))
         }
-        guard !pending else { return }
         phase = .running
         let critical = graph.criticalPath { runtimes[$0]?.lastReadyDuration ?? 0 }
-        let failed = order.filter { rootCause[$0] == $0 }.map { agent in
-            (agent, runtimes[agent]!.failureReason ?? runtimes[agent]!.lastExit?.description ?? runtimes[agent]!.state.rawValue)
+        let down = order.filter { runtimes[$0]!.state.isSettledDown }
+        let failed = down.map { agent in
+            let runtime = runtimes[agent]!
+            let exitReason = runtime.state == .exited ? runtime.stateReason : nil
+            return (agent, runtime.failureReason ?? exitReason ?? runtime.lastExit?.description ?? runtime.state.rawValue)
         }
-        let blocked = order.compactMap { agent in
-            rootCause[agent].flatMap { $0 == agent ? nil : (agent, $0) }
+        let startedWithout = order.compactMap { agent -> (agent: String, skipped: [SkippedDependency])? in
+            let runtime = runtimes[agent]!
+            return runtime.startedWithout.isEmpty || runtime.state == .waiting ? nil : (agent, runtime.startedWithout)
         }
+        let missing = Set(down + blocked.map(\.agent))
         let summary = StartupSummary(
             ready: order.filter { runtimes[$0]!.state == .ready }.count,
             total: order.count,
@@ -101,7 +119,8 @@ extension HostSupervisor {
             criticalChain: critical.steps.flatMap { graph.steps[$0].members },
             failed: failed,
             blocked: blocked,
-            requiredMissing: order.filter { rootCause[$0] != nil && specs[$0]!.required })
+            startedWithout: startedWithout,
+            requiredMissing: order.filter { missing.contains($0) && specs[$0]!.required })
         actions.append(.startupFinished(summary))
     }
 }

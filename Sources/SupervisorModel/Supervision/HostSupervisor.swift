@@ -41,15 +41,32 @@ public struct HostSupervisor: Sendable {
     public internal(set) var remoteStates: [RemoteAgent: AgentState] = [:]
     /// Whether each host with a remote dependency answers.
     public internal(set) var remoteHosts: [String: RemoteHostState] = [:]
+    /// The start period of each remote agent depended on (from the shared manifest).
+    var remoteStartPeriods: [RemoteAgent: TimeInterval] = [:]
+    /// Remote dependencies that are not required, not ready, and waited for since then.
+    var remoteWaitingSince: [RemoteAgent: TimeInterval] = [:]
+    /// Remote dependencies that are not required and were not ready within their start period
+    /// of waiting: they no longer hold their dependents back (until they are ready again).
+    public internal(set) var remoteOverdue: Set<RemoteAgent> = []
+    /// `up --keep-going`: a dependency that is down for good no longer holds its dependents
+    /// back, required or not.
+    public internal(set) var keepGoing: Bool
+    /// Local agents that some local agent depends on with `condition: started`.
+    var startedConditionTargets: Set<String> = []
+    /// Something happened that may let a waiting agent start (an agent went down for good, was
+    /// spawned, missed its start period, a remote agent changed): look again before returning.
+    var dependentsMayStart = false
 
-    /// The supervisor of `host`'s agents in `manifest`.
-    public init(manifest: Manifest, host: String) {
+    /// The supervisor of `host`'s agents in `manifest`; `keepGoing` as `up --keep-going`.
+    public init(manifest: Manifest, host: String, keepGoing: Bool = false) {
         self.host = host
+        self.keepGoing = keepGoing
         let agents = manifest.agents(on: host)
         order = agents.map(\.name)
         specs = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, $0) })
         graph = DependencyGraph(manifest: manifest, host: host)
         runtimes = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, AgentRuntime(restart: $0.restart)) })
+        startedConditionTargets = Self.startedConditionTargets(specs)
         learnRemoteDependencies(from: manifest)
     }
 
@@ -87,19 +104,13 @@ public struct HostSupervisor: Sendable {
         case .remoteHostChanged(let remoteHost, let reachable):
             onRemoteHostChanged(remoteHost, reachable: reachable, now: now, &actions)
         }
+        if dependentsMayStart { startAgentsWhoseDependenciesAreReady(now: now, &actions) }
         if phase == .shuttingDown {
             continueShutdown(now: now, &actions)
         } else if phase == .starting {
             finishStartupIfSettled(now: now, &actions)
         }
         return actions
-    }
-
-    /// The dependencies of `agent` (outside its own cycle) that are not ready; those of other
-    /// hosts written `host/name`.
-    public func blockers(of agent: String) -> [String] {
-        externalDependencies(of: agent).filter { runtimes[$0]?.state != .ready }
-            + remoteBlockers(of: agent).map(\.description)
     }
 
     /// Dependencies of the agent's start step: for a cycle, the union of its members' outside
@@ -123,6 +134,9 @@ public struct HostSupervisor: Sendable {
     ) {
         let from = runtimes[agent]!.state
         runtimes[agent]!.state = state
+        runtimes[agent]!.stateReason = reason
+        // An agent down for good may release dependents that do not require it.
+        if state.isSettledDown { dependentsMayStart = true }
         actions.append(.announce(AgentTransition(
             agent: agent, from: from, to: state, pid: runtimes[agent]!.pid, reason: reason, at: now)))
     }

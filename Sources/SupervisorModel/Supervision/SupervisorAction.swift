@@ -61,6 +61,9 @@ public struct StartupSummary: Equatable, Sendable {
     public var failed: [(agent: String, reason: String)]
     /// Agents that never started, with the dependency that blocks them.
     public var blocked: [(agent: String, blockedBy: String)]
+    /// Agents that started without some of their dependencies (not required, or
+    /// `--keep-going`), with those dependencies and why.
+    public var startedWithout: [(agent: String, skipped: [SkippedDependency])]
     /// Required agents among `failed` and `blocked`.
     public var requiredMissing: [String]
 
@@ -70,6 +73,8 @@ public struct StartupSummary: Equatable, Sendable {
             && lhs.failed.map(\.agent) == rhs.failed.map(\.agent) && lhs.failed.map(\.reason) == rhs.failed.map(\.reason)
             && lhs.blocked.map(\.agent) == rhs.blocked.map(\.agent)
             && lhs.blocked.map(\.blockedBy) == rhs.blocked.map(\.blockedBy)
+            && lhs.startedWithout.map(\.agent) == rhs.startedWithout.map(\.agent)
+            && lhs.startedWithout.map(\.skipped) == rhs.startedWithout.map(\.skipped)
             && lhs.requiredMissing == rhs.requiredMissing
     }
 

@@ -47,6 +47,9 @@ public struct TimerKey: Hashable, Sendable, CustomStringConvertible {
         case restart
         /// The stop timeout ran out: SIGKILL.
         case stopDeadline
+        /// A remote dependency that is not required has been waited for as long as its start
+        /// period. The key's `agent` is that remote agent, written `host/name`.
+        case remoteStartPeriod
     }
 
     public var agent: String
