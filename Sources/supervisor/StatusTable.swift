@@ -4,6 +4,9 @@ import SupervisorModel
 
 /// The readable `status` table: one row per agent, a line per unreachable host, totals.
 struct StatusTable {
+    /// The widest CAUSE cell; longer causes are cut before their file:line.
+    static let causeWidth = 72
+
     let colour: Bool
     let showHost: Bool
     private var rows: [[String]] = []
@@ -45,6 +48,7 @@ struct StatusTable {
                 agent["name"] as? String ?? "?", agent["group"] as? String ?? "-", state,
                 (agent["pid"] as? Int).map(String.init) ?? "-", Self.duration(agent["uptime"] as? Double),
                 String(agent["restarts"] as? Int ?? 0), rss, cpu, limits, Self.clip(health, 64), Self.clip(lastExit, 60),
+                Self.cause(agent["cause"])?.text(fitting: Self.causeWidth) ?? "-",
             ]
             if showHost { row.insert(host, at: 0) }
             rows.append(row)
@@ -89,7 +93,7 @@ struct StatusTable {
     }
 
     func rendered() -> String {
-        var header = ["NAME", "GROUP", "STATE", "PID", "UPTIME", "RESTARTS", "RSS", "CPU", "LIMITS", "HEALTH", "LAST EXIT"]
+        var header = ["NAME", "GROUP", "STATE", "PID", "UPTIME", "RESTARTS", "RSS", "CPU", "LIMITS", "HEALTH", "LAST EXIT", "CAUSE"]
         if showHost { header.insert("HOST", at: 0) }
         guard !rows.isEmpty else { return footer.joined(separator: "\n") }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
@@ -120,6 +124,12 @@ struct StatusTable {
     static func duration(_ seconds: Double?) -> String {
         guard let seconds else { return "-" }
         return Quantity.describe(seconds: seconds < 1 ? seconds : seconds.rounded())
+    }
+
+    /// The `cause` object of an agent in a status reply, typed.
+    private static func cause(_ value: Any?) -> FailureCause? {
+        guard let object = value as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: object) else { return nil }
+        return try? JSONDecoder().decode(FailureCause.self, from: data)
     }
 
     private static func clip(_ text: String, _ width: Int) -> String {

@@ -51,7 +51,7 @@ struct HostSupervisorReloadTests {
         Set(actions.compactMap { action -> String? in
             switch action {
             case .spawn(let agent), .probe(let agent, _), .signal(let agent, _), .healthChanged(let agent, _, _),
-                 .agentFailed(let agent, _, _): agent
+                 .agentFailed(let agent, _, _, _): agent
             case .setTimer(let key, _): key.agent
             case .announce(let change): change.agent
             case .startupFinished, .exit, .remoteDependencyChanged, .remoteHostChanged: nil

@@ -289,7 +289,7 @@ public final class Reactor {
     private func onExit(_ agent: String, _ status: ExitStatus) {
         probes.forget(agent)
         killDescendants(of: agent)
-        let event = exitEvent(agent, status)
+        let event = exitEvent(agent, status, cause: processes.cause(of: agent))
         if case .oomKilled = event {
             log.note("\(agent) exited: \(status): killed by the kernel for exceeding its memory limit (oom)")
         } else {

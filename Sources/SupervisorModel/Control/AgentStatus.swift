@@ -17,6 +17,10 @@ public struct AgentStatus: Equatable, Sendable, Codable {
     /// Dependencies this agent waits for (not ready).
     public var blockedBy: [String]
     public var lastExit: ExitSummary?
+    /// Why the last process ended, in the agent's words: the error line of a Python traceback
+    /// and its file:line, an `Error in main:` line, or its last line of output; or why it could
+    /// not start. Nil when the last end was asked for (stop, restart) or said nothing.
+    public var cause: FailureCause?
     /// Why it is `failed`.
     public var failureReason: String?
     public var required: Bool
@@ -38,7 +42,7 @@ public struct AgentStatus: Equatable, Sendable, Codable {
     public var logError: LogWriteError?
 
     enum CodingKeys: String, CodingKey {
-        case name, host, group, state, pid, uptime, restarts, health, required, port, resources
+        case name, host, group, state, pid, uptime, restarts, health, required, port, resources, cause
         case readyAfter = "ready_after"
         case blockedBy = "blocked_by"
         case lastExit = "last_exit"
@@ -128,6 +132,7 @@ extension HostSupervisor {
                     return ExitSummary(code: code, signal: signal, reason: exit.reason, detail: exit.detail,
                                        text: exit.description, ago: now - exit.at)
                 },
+                cause: runtime.lastExit?.cause,
                 failureReason: runtime.failureReason, required: spec.required, port: spec.port,
                 healthPort: spec.health.port, restartIn: runtime.state == .backoff ? runtime.restartDueAt.map { max(0, $0 - now) } : nil,
                 remoteDependencies: remoteDependencies[name].map { remotes in

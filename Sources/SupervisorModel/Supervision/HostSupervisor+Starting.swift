@@ -14,8 +14,11 @@ extension HostSupervisor {
         }
     }
 
-    /// Asks for a new process for the agent (a new generation).
-    mutating func spawn(_ agent: String, because reason: String, now: TimeInterval, _ actions: inout [SupervisorAction]) {
+    /// Asks for a new process for the agent (a new generation); `cause` when it restarts after
+    /// an exit whose output said why.
+    mutating func spawn(
+        _ agent: String, because reason: String, cause: FailureCause? = nil, now: TimeInterval, _ actions: inout [SupervisorAction]
+    ) {
         runtimes[agent]!.generation += 1
         runtimes[agent]!.startedAt = now
         runtimes[agent]!.readyAt = nil
@@ -23,7 +26,7 @@ extension HostSupervisor {
         runtimes[agent]!.lastProbeProblem = nil
         runtimes[agent]!.stopReason = nil
         runtimes[agent]!.restartDueAt = nil
-        move(agent, to: .starting, because: reason, now: now, &actions)
+        move(agent, to: .starting, because: reason, cause: cause, now: now, &actions)
         actions.append(.spawn(agent: agent))
     }
 
@@ -45,7 +48,8 @@ extension HostSupervisor {
     mutating func onSpawnFailed(_ agent: String, reason: String, now: TimeInterval, _ actions: inout [SupervisorAction]) {
         guard runtimes[agent]?.state == .starting else { return }
         runtimes[agent]!.pid = nil
-        runtimes[agent]!.lastExit = ExitRecord(status: nil, reason: "spawn_failed", detail: reason, at: now)
+        runtimes[agent]!.lastExit = ExitRecord(
+            status: nil, reason: "spawn_failed", detail: reason, at: now, cause: FailureCause(kind: .spawnFailed, message: reason))
         handleFailure(agent, summary: "failed to start: \(reason)", now: now, &actions)
     }
 
@@ -86,7 +90,8 @@ extension HostSupervisor {
         phase = .running
         let critical = graph.criticalPath { runtimes[$0]?.lastReadyDuration ?? 0 }
         let failed = order.filter { rootCause[$0] == $0 }.map { agent in
-            (agent, runtimes[agent]!.failureReason ?? runtimes[agent]!.lastExit?.description ?? runtimes[agent]!.state.rawValue)
+            (agent, runtimes[agent]!.failureReason ?? runtimes[agent]!.lastExit?.description ?? runtimes[agent]!.state.rawValue,
+             runtimes[agent]!.lastExit?.cause)
         }
         let blocked = order.compactMap { agent in
             rootCause[agent].flatMap { $0 == agent ? nil : (agent, $0) }

@@ -66,10 +66,10 @@ public struct HostSupervisor: Sendable {
             onSpawned(agent, pid: pid, now: now, &actions)
         case .spawnFailed(let agent, let reason):
             onSpawnFailed(agent, reason: reason, now: now, &actions)
-        case .exited(let agent, let status):
-            onExited(agent, status: status, now: now, &actions)
-        case .oomKilled(let agent, let status):
-            onExited(agent, status: status, outOfMemory: true, now: now, &actions)
+        case .exited(let agent, let status, let cause):
+            onExited(agent, status: status, cause: cause, now: now, &actions)
+        case .oomKilled(let agent, let status, let cause):
+            onExited(agent, status: status, cause: cause, outOfMemory: true, now: now, &actions)
         case .memoryLimitExceeded(let agent, let rss, let limit):
             beginStop(agent, reason: .memoryLimit,
                       because: "memory \(Quantity.describe(bytes: rss)) is above its limit \(Quantity.describe(bytes: limit))",
@@ -114,14 +114,15 @@ public struct HostSupervisor: Sendable {
         return result
     }
 
-    /// Changes an agent's state and announces it.
+    /// Changes an agent's state and announces it; `cause` when the change follows an exit and
+    /// its output said why.
     mutating func move(
-        _ agent: String, to state: AgentState, because reason: String, now: TimeInterval,
+        _ agent: String, to state: AgentState, because reason: String, cause: FailureCause? = nil, now: TimeInterval,
         _ actions: inout [SupervisorAction]
     ) {
         let from = runtimes[agent]!.state
         runtimes[agent]!.state = state
         actions.append(.announce(AgentTransition(
-            agent: agent, from: from, to: state, pid: runtimes[agent]!.pid, reason: reason, at: now)))
+            agent: agent, from: from, to: state, pid: runtimes[agent]!.pid, reason: reason, at: now, cause: cause)))
     }
 }

@@ -8,11 +8,12 @@ public enum SupervisorEvent: Equatable, Sendable {
     case spawned(agent: String, pid: Int32)
     /// The launcher could not start it (command missing, not executable, bad cwd, ...).
     case spawnFailed(agent: String, reason: String)
-    /// The agent's process was reaped.
-    case exited(agent: String, status: ExitStatus)
+    /// The agent's process was reaped; `cause` is what its last output lines say about why
+    /// (`FailureCause.extract`), nil when it wrote nothing.
+    case exited(agent: String, status: ExitStatus, cause: FailureCause? = nil)
     /// The agent's process was reaped after the kernel killed it for exceeding its cgroup
     /// memory limit.
-    case oomKilled(agent: String, status: ExitStatus)
+    case oomKilled(agent: String, status: ExitStatus, cause: FailureCause? = nil)
     /// The watchdog (no cgroups) measured the agent above its memory limit.
     case memoryLimitExceeded(agent: String, rss: UInt64, limit: UInt64)
     /// A health probe of generation `generation` finished.
