@@ -28,7 +28,10 @@ struct StatusTable {
             for remote in agent["remote_dependencies"] as? [[String: Any]] ?? [] where remote["ready"] as? Bool != true {
                 if let name = remote["agent"] as? String { remoteProblems[name] = remote["detail"] as? String ?? "not ready" }
             }
-            if state == "waiting", let blockers = agent["blocked_by"] as? [String], !blockers.isEmpty {
+            if state == "waiting", let reason = (agent["start_queue"] as? [String: Any])?["reason"] as? String {
+                // Its dependencies are ready; it waits for a start slot.
+                health = "waiting: \(reason)"
+            } else if state == "waiting", let blockers = agent["blocked_by"] as? [String], !blockers.isEmpty {
                 health = "waiting for " + blockers.map { blocker in
                     remoteProblems[blocker].map { $0.hasPrefix("host ") ? "\(blocker) (\($0))" : blocker } ?? blocker
                 }.joined(separator: ", ")
@@ -63,6 +66,10 @@ struct StatusTable {
         footer.append("\(host): \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready (\(parts.joined(separator: ", "))), "
                       + "RSS \(Quantity.describe(bytes: UInt64(totalRSS))), CPU \(String(format: "%.0f%%", totalCPU * 100)); "
                       + "supervisor pid \(status["supervisor_pid"] as? Int ?? 0), up \(Self.duration(status["uptime"] as? Double))")
+        if let starts = status["starts"] as? [String: Any], let queued = starts["queued"] as? Int, queued > 0 {
+            footer.append("\(host): \(starts["starting"] as? Int ?? 0) of \(starts["limit"] as? Int ?? 0) start slots in use, "
+                          + "\(queued) start\(queued == 1 ? "" : "s") waiting (max_concurrent_starts)")
+        }
         if let remote = status["remote_hosts"] as? [String: String], !remote.isEmpty {
             footer.append("\(host): depends on " + remote.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
         }

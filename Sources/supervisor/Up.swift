@@ -16,6 +16,13 @@ extension SupervisorCommand {
                 file, events on the port after it; off loopback both use CurveZMQ with the keys of \
                 `supervisor keys init`. Agents that depend on another host's agents wait until that \
                 host's supervisor reports them ready. Only one supervisor per host runs at a time.
+
+                At most --max-concurrent-starts agents (the manifest's max_concurrent_starts; \
+                default twice the cores) are starting at once: a start holds its slot until the \
+                agent is ready, exits, or start_settle (default 500ms) has passed. Further starts \
+                and restarts wait their turn, shown in status as "waiting: 4 agents starting \
+                (max_concurrent_starts 4)"; during start-up the agents with the longest dependency \
+                chain behind them go first. A crash storm then cannot starve the machine.
                 """)
 
         @Argument(help: "The host whose agents to run, as named in the hosts file.")
@@ -41,10 +48,18 @@ extension SupervisorCommand {
         @Option(name: .customLong("keys"), help: "The key directory (CurveZMQ keys from `supervisor keys init`).")
         var keysDirectory = "keys"
 
+        @Option(name: .customLong("max-concurrent-starts"),
+                help: "At most this many agents starting at once (overrides the manifest's max_concurrent_starts; default: twice the cores).")
+        var maxConcurrentStarts: Int?
+
         @Flag(name: .customLong("no-cgroups"), help: "Do not use cgroups: memory limits are enforced by a watchdog that restarts agents over their limit; cpu and pids limits are not enforced.")
         var noCgroups = false
 
         func run() throws {
+            if let maxConcurrentStarts, maxConcurrentStarts < 1 {
+                printError("--max-concurrent-starts must be at least 1")
+                throw CLIExit.usage
+            }
             if all {
                 guard host == nil else {
                     printError("give either a host or --all, not both")
@@ -86,6 +101,7 @@ extension SupervisorCommand {
             options.containDescendants = true
             options.curveKeys = curveKeys
             options.keysDirectory = keysDirectory
+            options.maxConcurrentStarts = maxConcurrentStarts
             let reactor: Reactor
             do {
                 reactor = try Reactor(options: options)
@@ -122,6 +138,7 @@ extension SupervisorCommand {
             if insecureControl { arguments.append("--insecure-control") }
             if noCgroups { arguments.append("--no-cgroups") }
             if curve { arguments.append("--curve") }
+            if let maxConcurrentStarts { arguments += ["--max-concurrent-starts", String(maxConcurrentStarts)] }
             arguments += ["--keys", keysDirectory]
             return arguments
         }

@@ -53,7 +53,9 @@ public final class Reactor {
     public init(options: SupervisorOptions) throws {
         self.options = options
         hostTable = options.hosts
-        model = HostSupervisor(manifest: options.manifest, host: options.host)
+        model = HostSupervisor(
+            manifest: options.manifest, host: options.host, startLimit: options.maxConcurrentStarts,
+            machineCores: ProcessInfo.processInfo.activeProcessorCount)
         launcher = AgentLauncher(baseDirectory: options.baseDirectory, inheritedEnvironment: options.environment)
         if let hosts = options.hosts {
             launcher.legacy = LegacyEnvironment(

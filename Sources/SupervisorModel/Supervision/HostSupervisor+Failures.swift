@@ -159,6 +159,8 @@ extension HostSupervisor {
             spawn(key.agent, because: "backoff over", now: now, &actions)
         case (.stopDeadline, .stopping):
             actions.append(.signal(agent: key.agent, signal: StopSignal.sigkill.number))
+        case (.startSettled, .starting):
+            starts.release(key.agent)
         default:
             break
         }

@@ -3,31 +3,28 @@ import Foundation
 extension HostSupervisor {
     /// Starts every waiting agent whose start step has all outside dependencies ready. Members
     /// of a cycle start together.
+    /// With more of them than free start slots, during start-up the agents with the longest
+    /// dependency chain behind them go first.
     mutating func startAgentsWhoseDependenciesAreReady(now: TimeInterval, _ actions: inout [SupervisorAction]) {
         guard phase == .starting || phase == .running else { return }
+        var eligible: [(agent: String, reason: String)] = []
         for step in graph.steps {
-            let waiting = step.members.filter { runtimes[$0]?.state == .waiting }
+            let waiting = step.members.filter { runtimes[$0]?.state == .waiting && !starts.isQueued($0) }
             guard !waiting.isEmpty, let first = step.members.first, blockers(of: first).isEmpty else { continue }
-            for member in waiting {
-                spawn(member, because: step.dependsOn.isEmpty ? "no dependencies" : "dependencies ready", now: now, &actions)
-            }
+            let reason = step.dependsOn.isEmpty ? "no dependencies" : "dependencies ready"
+            eligible += waiting.map { ($0, reason) }
         }
-    }
-
-    /// Asks for a new process for the agent (a new generation); `cause` when it restarts after
-    /// an exit whose output said why.
-    mutating func spawn(
-        _ agent: String, because reason: String, cause: FailureCause? = nil, now: TimeInterval, _ actions: inout [SupervisorAction]
-    ) {
-        runtimes[agent]!.generation += 1
-        runtimes[agent]!.startedAt = now
-        runtimes[agent]!.readyAt = nil
-        runtimes[agent]!.probeFailures = 0
-        runtimes[agent]!.lastProbeProblem = nil
-        runtimes[agent]!.stopReason = nil
-        runtimes[agent]!.restartDueAt = nil
-        move(agent, to: .starting, because: reason, cause: cause, now: now, &actions)
-        actions.append(.spawn(agent: agent))
+        if phase == .starting && eligible.count > 1 && starts.binds {
+            // Stable: equal chains keep manifest (topological) order.
+            eligible = eligible.enumerated().sorted { lhs, rhs in
+                let left = starts.priority(of: lhs.element.agent, duringStartup: true)
+                let right = starts.priority(of: rhs.element.agent, duringStartup: true)
+                return left != right ? left > right : lhs.offset < rhs.offset
+            }.map(\.element)
+        }
+        for (agent, reason) in eligible {
+            spawn(agent, because: reason, needsDependencies: true, now: now, &actions)
+        }
     }
 
     mutating func onSpawned(_ agent: String, pid: Int32, now: TimeInterval, _ actions: inout [SupervisorAction]) {

@@ -41,15 +41,21 @@ public struct HostSupervisor: Sendable {
     public internal(set) var remoteStates: [RemoteAgent: AgentState] = [:]
     /// Whether each host with a remote dependency answers.
     public internal(set) var remoteHosts: [String: RemoteHostState] = [:]
+    /// The bound on agents starting at once, and the starts waiting for a slot.
+    public internal(set) var starts: StartGate
 
-    /// The supervisor of `host`'s agents in `manifest`.
-    public init(manifest: Manifest, host: String) {
+    /// The supervisor of `host`'s agents in `manifest`. `startLimit` (from `up
+    /// --max-concurrent-starts`) overrides the manifest's `max_concurrent_starts`;
+    /// `machineCores` gives the default bound (`StartGate.defaultLimit`; 8 without it).
+    public init(manifest: Manifest, host: String, startLimit: Int? = nil, machineCores: Int? = nil) {
         self.host = host
         let agents = manifest.agents(on: host)
         order = agents.map(\.name)
         specs = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, $0) })
         graph = DependencyGraph(manifest: manifest, host: host)
         runtimes = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, AgentRuntime(restart: $0.restart)) })
+        starts = StartGate(override: startLimit, fallback: machineCores.map(StartGate.defaultLimit) ?? StartGate.defaultWithoutCores)
+        starts.configure(manifest, graph: graph, specs: specs)
         learnRemoteDependencies(from: manifest)
     }
 
@@ -87,8 +93,9 @@ public struct HostSupervisor: Sendable {
         }
         if phase == .shuttingDown {
             continueShutdown(now: now, &actions)
-        } else if phase == .starting {
-            finishStartupIfSettled(now: now, &actions)
+        } else {
+            admitQueuedStarts(now: now, &actions)
+            if phase == .starting { finishStartupIfSettled(now: now, &actions) }
         }
         return actions
     }
@@ -122,6 +129,8 @@ public struct HostSupervisor: Sendable {
     ) {
         let from = runtimes[agent]!.state
         runtimes[agent]!.state = state
+        // Ready, exited, stopping, ...: no longer starting, so its start slot is free.
+        if from == .starting && state != .starting { starts.release(agent) }
         actions.append(.announce(AgentTransition(
             agent: agent, from: from, to: state, pid: runtimes[agent]!.pid, reason: reason, at: now, cause: cause)))
     }

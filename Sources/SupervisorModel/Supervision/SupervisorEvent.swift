@@ -44,6 +44,8 @@ public struct TimerKey: Hashable, Sendable, CustomStringConvertible {
         case restart
         /// The stop timeout ran out: SIGKILL.
         case stopDeadline
+        /// `start_settle` passed since the spawn: the start frees its slot even if not ready.
+        case startSettled
     }
 
     public var agent: String
