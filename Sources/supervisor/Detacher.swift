@@ -56,6 +56,7 @@ struct Detacher {
                 let totals = status["totals"] as? [String: Int] ?? [:]
                 print("supervisor for \(host.name) running in the background (pid \(pid))")
                 print("agents: \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready")
+                for line in Self.failures(status) { print(line) }
                 if !remote.isEmpty {
                     print("waiting for other hosts: \(remote.joined(separator: ", ")) (they start once those are ready)")
                 }
@@ -72,6 +73,18 @@ struct Detacher {
     static func settled(_ status: [String: Any]) -> [String]? {
         if status["phase"] as? String != "starting" { return [] }
         return status["awaiting_remote"] as? [String]
+    }
+
+    /// `failed: Names: NameError: name 'join_path' is not defined (agent.py:6)` for each agent
+    /// that is down for good, with its cause (or the supervisor's reason).
+    static func failures(_ status: [String: Any]) -> [String] {
+        (status["agents"] as? [[String: Any]] ?? []).compactMap { agent in
+            guard let name = agent["name"] as? String, let state = agent["state"] as? String,
+                  state == "failed" || state == "exited" else { return nil }
+            let cause = (agent["cause"] as? [String: Any])?["text"] as? String
+            let reason = agent["failure_reason"] as? String ?? (agent["last_exit"] as? [String: Any])?["text"] as? String
+            return "\(state): \(name): \(cause ?? reason ?? state)"
+        }
     }
 
     private func processHasExited(_ pidfd: Int32) -> Bool {

@@ -4,6 +4,9 @@ import SupervisorModel
 
 /// The readable `status` table: one row per agent, a line per unreachable host, totals.
 struct StatusTable {
+    /// The widest CAUSE cell; longer causes are cut before their file:line.
+    static let causeWidth = 72
+
     let colour: Bool
     let showHost: Bool
     private var rows: [[String]] = []
@@ -25,7 +28,10 @@ struct StatusTable {
             for remote in agent["remote_dependencies"] as? [[String: Any]] ?? [] where remote["ready"] as? Bool != true {
                 if let name = remote["agent"] as? String { remoteProblems[name] = remote["detail"] as? String ?? "not ready" }
             }
-            if state == "waiting", let blockers = agent["blocked_by"] as? [String], !blockers.isEmpty {
+            if state == "waiting", let reason = (agent["start_queue"] as? [String: Any])?["reason"] as? String {
+                // Its dependencies are ready; it waits for a start slot.
+                health = "waiting: \(reason)"
+            } else if state == "waiting", let blockers = agent["blocked_by"] as? [String], !blockers.isEmpty {
                 health = "waiting for " + blockers.map { blocker in
                     remoteProblems[blocker].map { $0.hasPrefix("host ") ? "\(blocker) (\($0))" : blocker } ?? blocker
                 }.joined(separator: ", ")
@@ -48,6 +54,7 @@ struct StatusTable {
                 agent["name"] as? String ?? "?", agent["group"] as? String ?? "-", state,
                 (agent["pid"] as? Int).map(String.init) ?? "-", Self.duration(agent["uptime"] as? Double),
                 String(agent["restarts"] as? Int ?? 0), rss, cpu, limits, Self.clip(health, 64), Self.clip(lastExit, 60),
+                Self.cause(agent["cause"])?.text(fitting: Self.causeWidth) ?? "-",
             ]
             if showHost { row.insert(host, at: 0) }
             rows.append(row)
@@ -62,6 +69,10 @@ struct StatusTable {
         footer.append("\(host): \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready (\(parts.joined(separator: ", "))), "
                       + "RSS \(Quantity.describe(bytes: UInt64(totalRSS))), CPU \(String(format: "%.0f%%", totalCPU * 100)); "
                       + "supervisor pid \(status["supervisor_pid"] as? Int ?? 0), up \(Self.duration(status["uptime"] as? Double))")
+        if let starts = status["starts"] as? [String: Any], let queued = starts["queued"] as? Int, queued > 0 {
+            footer.append("\(host): \(starts["starting"] as? Int ?? 0) of \(starts["limit"] as? Int ?? 0) start slots in use, "
+                          + "\(queued) start\(queued == 1 ? "" : "s") waiting (max_concurrent_starts)")
+        }
         if let remote = status["remote_hosts"] as? [String: String], !remote.isEmpty {
             footer.append("\(host): depends on " + remote.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", "))
         }
@@ -104,7 +115,7 @@ struct StatusTable {
     }
 
     func rendered() -> String {
-        var header = ["NAME", "GROUP", "STATE", "PID", "UPTIME", "RESTARTS", "RSS", "CPU", "LIMITS", "HEALTH", "LAST EXIT"]
+        var header = ["NAME", "GROUP", "STATE", "PID", "UPTIME", "RESTARTS", "RSS", "CPU", "LIMITS", "HEALTH", "LAST EXIT", "CAUSE"]
         if showHost { header.insert("HOST", at: 0) }
         guard !rows.isEmpty else { return footer.joined(separator: "\n") }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
@@ -135,6 +146,12 @@ struct StatusTable {
     static func duration(_ seconds: Double?) -> String {
         guard let seconds else { return "-" }
         return Quantity.describe(seconds: seconds < 1 ? seconds : seconds.rounded())
+    }
+
+    /// The `cause` object of an agent in a status reply, typed.
+    private static func cause(_ value: Any?) -> FailureCause? {
+        guard let object = value as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: object) else { return nil }
+        return try? JSONDecoder().decode(FailureCause.self, from: data)
     }
 
     private static func clip(_ text: String, _ width: Int) -> String {

@@ -22,6 +22,13 @@ extension SupervisorCommand {
                 start without it, and status shows them as `started without X (failed)`. \
                 With --keep-going every dependency that has failed lets its dependents start, \
                 required or not, so a broken system comes up as far as it can.
+
+                At most --max-concurrent-starts agents (the manifest's max_concurrent_starts; \
+                default twice the cores) are starting at once: a start holds its slot until the \
+                agent is ready, exits, or start_settle (default 500ms) has passed. Further starts \
+                and restarts wait their turn, shown in status as "waiting: 4 agents starting \
+                (max_concurrent_starts 4)"; during start-up the agents with the longest dependency \
+                chain behind them go first. A crash storm then cannot starve the machine.
                 """)
 
         @Argument(help: "The host whose agents to run, as named in the hosts file.")
@@ -49,11 +56,18 @@ extension SupervisorCommand {
 
         @Flag(help: "Start the dependents of agents that failed (or cannot start) anyway, required dependencies too: bring a broken system up as far as it can go. Status shows each such agent as 'started without X (failed; --keep-going)'.")
         var keepGoing = false
+        @Option(name: .customLong("max-concurrent-starts"),
+                help: "At most this many agents starting at once (overrides the manifest's max_concurrent_starts; default: twice the cores).")
+        var maxConcurrentStarts: Int?
 
         @Flag(name: .customLong("no-cgroups"), help: "Do not use cgroups: memory limits are enforced by a watchdog that restarts agents over their limit; cpu and pids limits are not enforced.")
         var noCgroups = false
 
         func run() throws {
+            if let maxConcurrentStarts, maxConcurrentStarts < 1 {
+                printError("--max-concurrent-starts must be at least 1")
+                throw CLIExit.usage
+            }
             if all {
                 guard host == nil else {
                     printError("give either a host or --all, not both")
@@ -96,6 +110,7 @@ extension SupervisorCommand {
             options.containDescendants = true
             options.curveKeys = curveKeys
             options.keysDirectory = keysDirectory
+            options.maxConcurrentStarts = maxConcurrentStarts
             let reactor: Reactor
             do {
                 reactor = try Reactor(options: options)
@@ -133,6 +148,7 @@ extension SupervisorCommand {
             if noCgroups { arguments.append("--no-cgroups") }
             if keepGoing { arguments.append("--keep-going") }
             if curve { arguments.append("--curve") }
+            if let maxConcurrentStarts { arguments += ["--max-concurrent-starts", String(maxConcurrentStarts)] }
             arguments += ["--keys", keysDirectory]
             return arguments
         }

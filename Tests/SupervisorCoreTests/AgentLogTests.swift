@@ -142,3 +142,22 @@ struct AgentLogTests {
         #expect(Timestamp.now().wholeMatch(of: #/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/#) != nil)
     }
 }
+
+@Suite("AgentLog keeps the last lines of the current run")
+struct AgentLogTailTests {
+    @Test("logged lines reach the tail; a new run starts it empty; a partial last line counts for the cause")
+    func tailPerRun() throws {
+        let directory = try TemporaryDirectory()
+        let log = try AgentLog(directory: directory.path, agent: "worker", rotation: LogRotation())
+        log.receive(Array("booting\n".utf8), from: .out)
+        log.receive(Array("  File \"/srv/w.py\", line 9\n    x = = 1\n        ^\nSyntaxError: inva".utf8), from: .err)
+        #expect(log.tail.lines(of: .out) == ["booting"])
+        #expect(log.tail.lines(of: .err).count == 3)
+        #expect(log.cause()?.text == "SyntaxError: inva (w.py:9)")
+        log.receive(Array("lid syntax\n".utf8), from: .err)
+        #expect(log.cause()?.text == "SyntaxError: invalid syntax (w.py:9)")
+        log.beginRun()
+        #expect(log.cause() == nil)
+        #expect(directory.read("worker.log")?.contains("SyntaxError: invalid syntax") == true)
+    }
+}

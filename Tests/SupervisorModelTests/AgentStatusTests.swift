@@ -172,8 +172,11 @@ struct AgentStatusTests {
         let status = Self.status(driver, at: 1.5)
         let data = try JSONEncoder().encode(status)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["host", "phase", "supervisor_pid", "uptime", "agents", "totals"])
+        #expect(Set(object.keys) == ["host", "phase", "supervisor_pid", "uptime", "agents", "totals", "starts"])
         #expect(object["supervisor_pid"] as? Int == 4242)
+        let starts = try #require(object["starts"] as? [String: Any])
+        #expect(starts["limit"] as? Int == StartGate.defaultWithoutCores)
+        #expect(starts["queued"] as? Int == 0)
 
         let agents = try #require(object["agents"] as? [[String: Any]])
         let keys = agents.reduce(into: Set<String>()) { $0.formUnion($1.keys) }

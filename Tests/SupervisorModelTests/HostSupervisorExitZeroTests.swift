@@ -61,7 +61,7 @@ struct HostSupervisorExitZeroTests {
         driver.advance(to: 13)
         let first = driver.exit("Server", code: 0)
         #expect(first.spawned == ["Server"])
-        #expect(first.contains(.agentFailed(agent: "Server", summary: "exited 0 after being ready 12 s", givingUp: false)))
+        #expect(first.contains(.agentFailed(agent: "Server", summary: "exited 0 after being ready 12 s", givingUp: false, cause: nil)))
         #expect(driver.reasons("Server", to: .starting).last == "exited 0 after being ready 12 s; restarting now")
         driver.advance(to: 13.5)
         driver.exit("Server", code: 0)

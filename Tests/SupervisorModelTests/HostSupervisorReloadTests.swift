@@ -51,7 +51,7 @@ struct HostSupervisorReloadTests {
         Set(actions.compactMap { action -> String? in
             switch action {
             case .spawn(let agent), .probe(let agent, _), .signal(let agent, _), .healthChanged(let agent, _, _),
-                 .agentFailed(let agent, _, _), .portClash(let agent, _): agent
+                 .agentFailed(let agent, _, _, _), .portClash(let agent, _): agent
             case .healthPortDiscovered(let found): found.agent
             case .setTimer(let key, _): key.agent
             case .announce(let change): change.agent

@@ -134,15 +134,9 @@ extension Reactor {
         return ControlError(.agentNotFound, "no agent named \"\(name)\" on host \(options.host)\(hint)", details: close)
     }
 
-    /// Publishes a state change, and an error event for crashes and failures.
+    /// Publishes a state change (with the cause when it follows an exit).
     func publish(_ transition: AgentTransition) {
-        guard let events else { return }
-        var fields: [String: Any] = [
-            "agent": transition.agent, "from": transition.from.rawValue, "to": transition.to.rawValue,
-            "reason": transition.reason,
-        ]
-        if let pid = transition.pid { fields["pid"] = Int(pid) }
-        events.publish(.agentState, fields)
+        events?.publish(.agentState, encoding: AgentStateEvent(transition))
     }
 
     func publishMetrics(now: TimeInterval) {

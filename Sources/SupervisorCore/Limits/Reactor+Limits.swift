@@ -58,7 +58,7 @@ extension Reactor {
 
     /// `.oomKilled` when the kernel killed the agent at its memory limit, else `.exited`;
     /// the agent's cgroup is removed either way.
-    func exitEvent(_ agent: String, _ status: ExitStatus) -> SupervisorEvent {
+    func exitEvent(_ agent: String, _ status: ExitStatus, cause: FailureCause?) -> SupervisorEvent {
         defer {
             oomKillsAtOwnKill[agent] = nil
             releaseCgroup(of: agent)
@@ -69,9 +69,9 @@ extension Reactor {
         // cgroup's oom_kill counter rose since the supervisor last sent SIGKILL itself.
         let killed = status == .signal(SIGKILL, coreDumped: false) || status == .code(128 + SIGKILL)
         if killed, let limiter, let cgroup = cgroups[agent], limiter.oomKills(cgroup) > (oomKillsAtOwnKill[agent] ?? 0) {
-            return .oomKilled(agent: agent, status: status)
+            return .oomKilled(agent: agent, status: status, cause: cause)
         }
-        return .exited(agent: agent, status: status)
+        return .exited(agent: agent, status: status, cause: cause)
     }
 
     /// Notes the OOM counter when the supervisor itself sends SIGKILL, so that kill is not

@@ -2,7 +2,8 @@ import Foundation
 import SupervisorModel
 
 /// One agent's log: its stdout and stderr, line by line, each line prefixed with a timestamp
-/// and the stream, in `logs/<host>/<agent>.log`.
+/// and the stream, in `logs/<host>/<agent>.log`. The last lines of the current run are also
+/// kept in memory (`tail`), lost or not, for the cause of its end.
 ///
 /// Lines that cannot be written (a full disk) are counted, and where they are missing the file
 /// gets a line `<time> err supervisor: 41 lines lost here (no space left on device)`.
@@ -15,6 +16,8 @@ public final class AgentLog {
     public let agent: String
     public let file: RotatingLogFile
     private var assemblers: [Stream: LineAssembler] = [.out: LineAssembler(), .err: LineAssembler()]
+    /// The last lines of the current run, for the cause of its end.
+    public private(set) var tail = OutputTail()
 
     public init(directory: String, agent: String, rotation: LogRotation, settle: TimeInterval = 1) throws {
         self.agent = agent
@@ -45,6 +48,17 @@ public final class AgentLog {
         return write([last], stream)
     }
 
+    /// A new process of the agent starts: its tail starts empty.
+    public func beginRun() {
+        tail.reset()
+    }
+
+    /// Why the current (or last) run ended, read from its last lines, including a last line
+    /// that has no newline yet.
+    public func cause() -> FailureCause? {
+        tail.cause(pendingOut: assemblers[.out]!.pendingLine, pendingErr: assemblers[.err]!.pendingLine)
+    }
+
     /// A notice when the log, failing, has not failed for a while after a write (it resumed).
     public func settle() -> LogWriteNotice? {
         file.settle().map(notice)
@@ -52,6 +66,7 @@ public final class AgentLog {
 
     private func write(_ lines: [[UInt8]], _ stream: Stream) -> LogWriteNotice? {
         guard !lines.isEmpty else { return nil }
+        tail.append(lines, from: stream)
         let prefix = Array("\(Timestamp.now()) \(stream.rawValue) ".utf8)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(lines.reduce(0) { $0 + $1.count + prefix.count + 1 })

@@ -37,6 +37,11 @@ public struct LineAssembler {
         }
     }
 
+    /// The bytes after the last newline, not consumed (nil when there are none).
+    public var pendingLine: [UInt8]? {
+        pending.isEmpty ? nil : pending
+    }
+
     /// What is left at end of stream (a last line without newline), if anything.
     public mutating func finish() -> [UInt8]? {
         defer { pending.removeAll() }

@@ -36,6 +36,7 @@ final class AgentProcessTable {
     }
 
     func add(_ process: LaunchedProcess, for agent: String) {
+        logs[agent]?.beginRun()
         processes[agent] = process
         pipes[process.stdout] = Pipe(agent: agent, stream: .out)
         pipes[process.stderr] = Pipe(agent: agent, stream: .err)
@@ -103,6 +104,12 @@ final class AgentProcessTable {
         drain(process.stdout)
         drain(process.stderr)
         return code >= 0 ? .code(code) : .signal(signal, coreDumped: core != 0)
+    }
+
+    /// Why the agent's last run ended, from the last lines it wrote (call after `reap`, which
+    /// reads what is left in its pipes).
+    func cause(of agent: String) -> FailureCause? {
+        logs[agent]?.cause()
     }
 
     /// Sends a signal to the agent's process group.

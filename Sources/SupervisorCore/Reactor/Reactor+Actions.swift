@@ -22,17 +22,14 @@ extension Reactor {
         case .setTimer(let key, let after):
             timers.set(key, at: MonotonicClock.now() + after)
         case .announce(let transition):
-            log.note("\(transition.agent): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason))")
+            let cause = transition.cause.map { "; cause: \($0.text)" } ?? ""
+            log.note("\(transition.agent): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason)\(cause))")
             progress.record(transition, model: model)
             publish(transition)
             expireRegistration(transition)
             onTransition?(transition)
-        case .agentFailed(let agent, let summary, let givingUp):
-            var fields: [String: Any] = [
-                "agent": agent, "kind": givingUp ? "failed" : "crashed", "message": summary, "source": "supervisor",
-            ]
-            if summary.hasPrefix("out of memory") { fields["reason"] = "oom" }
-            events?.publish(.agentErrors, fields)
+        case .agentFailed(let agent, let summary, let givingUp, let cause):
+            events?.publish(.agentErrors, encoding: AgentFailureEvent(agent: agent, summary: summary, givingUp: givingUp, cause: cause))
         case .healthChanged(let agent, let healthy, let detail):
             events?.publish(.agentHealth, ["agent": agent, "healthy": healthy, "detail": detail])
         case .healthPortDiscovered(let discovery):

@@ -53,7 +53,9 @@ public final class Reactor {
     public init(options: SupervisorOptions) throws {
         self.options = options
         hostTable = options.hosts
-        model = HostSupervisor(manifest: options.manifest, host: options.host, keepGoing: options.keepGoing)
+        model = HostSupervisor(
+            manifest: options.manifest, host: options.host, keepGoing: options.keepGoing,
+            startLimit: options.maxConcurrentStarts, machineCores: ProcessInfo.processInfo.activeProcessorCount)
         launcher = AgentLauncher(baseDirectory: options.baseDirectory, inheritedEnvironment: options.environment)
         if let hosts = options.hosts {
             launcher.legacy = LegacyEnvironment(
@@ -286,7 +288,7 @@ public final class Reactor {
     private func onExit(_ agent: String, _ status: ExitStatus) {
         probes.forget(agent)
         killDescendants(of: agent)
-        let event = exitEvent(agent, status)
+        let event = exitEvent(agent, status, cause: processes.cause(of: agent))
         if case .oomKilled = event {
             log.note("\(agent) exited: \(status): killed by the kernel for exceeding its memory limit (oom)")
         } else {

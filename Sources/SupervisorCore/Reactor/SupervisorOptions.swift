@@ -50,6 +50,10 @@ public struct SupervisorOptions: Sendable {
     /// process of its own (`up`): it adopts every orphan below it.
     public var containDescendants = false
 
+    /// `up --max-concurrent-starts`: at most this many agents starting at once, whatever the
+    /// manifest's `max_concurrent_starts` says; nil: the manifest's, else twice the cores.
+    public var maxConcurrentStarts: Int?
+
     /// `SUPERVISOR_RUN`'s value for this supervisor's agents.
     public var runMarker: String { RunTag.marker(host: host, tag: runTag) }
 

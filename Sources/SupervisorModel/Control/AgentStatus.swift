@@ -16,7 +16,14 @@ public struct AgentStatus: Equatable, Sendable, Codable {
     public var readyAfter: Double?
     /// Dependencies this agent waits for (not ready).
     public var blockedBy: [String]
+    /// For `waiting`: its place in the start queue when it waits for a start slot
+    /// (`max_concurrent_starts`), not for dependencies.
+    public var startQueue: StartQueueStatus?
     public var lastExit: ExitSummary?
+    /// Why the last process ended, in the agent's words: the error line of a Python traceback
+    /// and its file:line, an `Error in main:` line, or its last line of output; or why it could
+    /// not start. Nil when the last end was asked for (stop, restart) or said nothing.
+    public var cause: FailureCause?
     /// Why it is `failed`.
     public var failureReason: String?
     /// The reason of its last state change (`exited 0 after being ready 12 s; policy on-failure
@@ -49,9 +56,10 @@ public struct AgentStatus: Equatable, Sendable, Codable {
     public var logError: LogWriteError?
 
     enum CodingKeys: String, CodingKey {
-        case name, host, group, state, pid, uptime, restarts, health, required, port, resources
+        case name, host, group, state, pid, uptime, restarts, health, required, port, resources, cause
         case readyAfter = "ready_after"
         case blockedBy = "blocked_by"
+        case startQueue = "start_queue"
         case lastExit = "last_exit"
         case failureReason = "failure_reason"
         case stateReason = "state_reason"
@@ -110,9 +118,11 @@ public struct HostStatus: Equatable, Sendable, Codable {
     /// The supervisor's own log files (supervisor.log, errors.log) that have lost lines or
     /// cannot be written now (filled in by the I/O layer); nil when there are none.
     public var supervisorLogs: [LogFileStatus]?
+    /// The start slots (`max_concurrent_starts`): in use, the bound, the queue.
+    public var starts: StartSlotsStatus?
 
     enum CodingKeys: String, CodingKey {
-        case host, phase, uptime, agents, totals, instance
+        case host, phase, uptime, agents, totals, instance, starts
         case awaitingRemote = "awaiting_remote"
         case supervisorLogs = "supervisor_logs"
         case supervisorPid = "supervisor_pid"
@@ -133,6 +143,7 @@ extension HostSupervisor {
                 restarts: runtime.restarts, health: healthText(spec, runtime),
                 readyAfter: runtime.lastReadyDuration,
                 blockedBy: runtime.state == .waiting ? blockers(of: name) : [],
+                startQueue: startQueueStatus(of: name),
                 lastExit: runtime.lastExit.map { exit in
                     var code: Int32?, signal: Int32?
                     switch exit.status {
@@ -143,6 +154,7 @@ extension HostSupervisor {
                     return ExitSummary(code: code, signal: signal, reason: exit.reason, detail: exit.detail,
                                        text: exit.description, ago: now - exit.at)
                 },
+                cause: runtime.lastExit?.cause,
                 failureReason: runtime.failureReason, stateReason: runtime.stateReason,
                 startedWithout: shownStartedWithout(runtime).map { $0.map(\.agent) },
                 startedWithoutDetail: shownStartedWithout(runtime).map(SkippedDependency.sentence),
@@ -165,7 +177,8 @@ extension HostSupervisor {
         }
         return HostStatus(host: host, phase: phaseName, supervisorPid: supervisorPid,
                           uptime: startupBegan.map { now - $0 } ?? 0, agents: agents, totals: totals,
-                          remoteHosts: remoteHosts.isEmpty ? nil : remoteHosts, awaitingRemote: remoteAgentsAwaited)
+                          remoteHosts: remoteHosts.isEmpty ? nil : remoteHosts, awaitingRemote: remoteAgentsAwaited,
+                          starts: startSlotsStatus)
     }
 
     /// What the agent was started without, while that describes its run (not while it waits

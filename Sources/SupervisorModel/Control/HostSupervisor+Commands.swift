@@ -58,7 +58,10 @@ extension HostSupervisor {
         }
         // A stopped agent may release dependents that do not require it.
         if dependentsMayStart { startAgentsWhoseDependenciesAreReady(now: now, &actions) }
-        if case .success = result, phase == .starting { finishStartupIfSettled(now: now, &actions) }
+        if case .success = result {
+            admitQueuedStarts(now: now, &actions)
+            if phase == .starting { finishStartupIfSettled(now: now, &actions) }
+        }
         return (result, actions)
     }
 
@@ -106,7 +109,7 @@ extension HostSupervisor {
                 outcomes.append(CommandOutcome(agent: agent, result: "stopping; start it again once it has stopped"))
             case .backoff:
                 spawn(agent, because: "start requested", now: now, &actions)
-                outcomes.append(CommandOutcome(agent: agent, result: "starting"))
+                outcomes.append(CommandOutcome(agent: agent, result: startedOrQueued(agent)))
             case .waiting, .stopped, .exited, .failed:
                 runtimes[agent]!.backoff.reset()
                 runtimes[agent]!.failureReason = nil
@@ -120,11 +123,18 @@ extension HostSupervisor {
             var outcome = outcome
             if outcome.result == "waiting" {
                 let state = runtimes[outcome.agent]!.state
-                outcome.result = state == .waiting
-                    ? "waiting for \(blockers(of: outcome.agent).joined(separator: ", "))" : state.rawValue
+                let blockers = blockers(of: outcome.agent)
+                outcome.result = state != .waiting ? state.rawValue
+                    : blockers.isEmpty ? startedOrQueued(outcome.agent) : "waiting for \(blockers.joined(separator: ", "))"
             }
             return outcome
         })
+    }
+
+    /// `starting`, or `queued: 8 agents starting (max_concurrent_starts 8)` for a start that
+    /// waits for a slot.
+    private func startedOrQueued(_ agent: String) -> String {
+        starts.isQueued(agent) ? "queued: \(starts.waitingReason)" : runtimes[agent]!.state.rawValue
     }
 
     private mutating func stop(_ agents: [String], now: TimeInterval, _ actions: inout [SupervisorAction]) -> [CommandOutcome] {
@@ -135,6 +145,7 @@ extension HostSupervisor {
                 beginStop(agent, reason: .requested, because: "stop requested", now: now, &actions)
                 return CommandOutcome(agent: agent, result: "stopping")
             case .waiting, .backoff:
+                starts.dequeue(agent)
                 move(agent, to: .stopped, because: "stop requested", now: now, &actions)
                 return CommandOutcome(agent: agent, result: "stopped")
             case .stopping:
@@ -167,7 +178,7 @@ extension HostSupervisor {
                 outcomes.append(CommandOutcome(agent: agent, result: "restarting"))
             case .backoff:
                 spawn(agent, because: "restart requested", now: now, &actions)
-                outcomes.append(CommandOutcome(agent: agent, result: "starting"))
+                outcomes.append(CommandOutcome(agent: agent, result: startedOrQueued(agent)))
             case .waiting, .stopped, .exited, .failed:
                 let state = runtimes[agent]!.state
                 if state != .waiting { move(agent, to: .waiting, because: "restart requested", now: now, &actions) }
@@ -177,7 +188,9 @@ extension HostSupervisor {
         startAgentsWhoseDependenciesAreReady(now: now, &actions)
         return .success(outcomes.map { outcome in
             var outcome = outcome
-            if outcome.result == "waiting" { outcome.result = runtimes[outcome.agent]!.state.rawValue }
+            if outcome.result == "waiting" {
+                outcome.result = starts.isQueued(outcome.agent) ? startedOrQueued(outcome.agent) : runtimes[outcome.agent]!.state.rawValue
+            }
             return outcome
         })
     }

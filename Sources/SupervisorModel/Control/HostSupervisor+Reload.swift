@@ -42,6 +42,7 @@ extension HostSupervisor {
         startedConditionTargets = Self.startedConditionTargets(specs)
         for name in added where runtimes[name] == nil { runtimes[name] = AgentRuntime(restart: specs[name]!.restart) }
         order = newAgents.map(\.name) + order.filter { !newNames.contains($0) }
+        starts.configure(manifest, graph: graph, specs: specs)
 
         for name in removed {
             retiring.insert(name)
@@ -64,6 +65,7 @@ extension HostSupervisor {
             }
         }
         startAgentsWhoseDependenciesAreReady(now: now, &actions)
+        admitQueuedStarts(now: now, &actions)
         if phase == .starting { finishStartupIfSettled(now: now, &actions) }
         let outcome = ReloadOutcome(added: added, removed: removed, changed: changed,
                                     unchanged: newAgents.count - added.count - changed.count)
@@ -76,6 +78,8 @@ extension HostSupervisor {
         actions.append(.announce(AgentTransition(
             agent: agent, from: from, to: .stopped, pid: nil, reason: "removed from the manifest", at: now)))
         retiring.remove(agent)
+        starts.release(agent)
+        starts.dequeue(agent)
         specs[agent] = nil
         runtimes[agent] = nil
         order.removeAll { $0 == agent }

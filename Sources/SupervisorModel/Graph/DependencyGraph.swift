@@ -102,6 +102,23 @@ public struct DependencyGraph: Equatable, Sendable {
         return (chain.reversed(), total)
     }
 
+    /// For each step, the longest chain from it to the end of the graph (itself included) by
+    /// predicted time: how much starting it late can delay the whole start-up. Start-up admits
+    /// the agents with the longest chain first when starts are bounded.
+    public func remainingChain(expectedReady: (String) -> Double) -> [Double] {
+        var dependents = [[Int]](repeating: [], count: steps.count)
+        for (index, step) in steps.enumerated() {
+            for dep in step.dependsOn { dependents[dep].append(index) }
+        }
+        var remaining = [Double](repeating: 0, count: steps.count)
+        // Steps are in topological order: every dependent comes after its dependencies.
+        for index in steps.indices.reversed() {
+            let cost = steps[index].members.map(expectedReady).max() ?? 0
+            remaining[index] = cost + (dependents[index].map { remaining[$0] }.max() ?? 0)
+        }
+        return remaining
+    }
+
     // Tarjan's strongly connected components; the emission order is already topological
     // (a component is emitted after every component it depends on).
     private mutating func buildSteps() {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A loaded `agents.yaml`: every agent with defaults applied, in file order.
 public struct Manifest: Equatable, Sendable {
     /// The file it was read from (as given, for messages).
@@ -10,6 +12,11 @@ public struct Manifest: Equatable, Sendable {
     public var registry: ServiceEndpoint?
     /// Where the supervisor collects the legacy error bus (`ERROR:{json}` frames).
     public var errorBus: ServiceEndpoint?
+    /// `max_concurrent_starts`: at most this many agents of a host start at once (see
+    /// `StartGate`); nil: the machine's default.
+    public var maxConcurrentStarts: Int?
+    /// `start_settle`: the longest one start holds its slot; nil: 0.5 s.
+    public var startSettle: TimeInterval?
 
     public init(file: String, agents: [AgentSpec], positions: [String: [String: Int]] = [:]) {
         self.file = file

@@ -11,7 +11,7 @@ public enum ManifestLoader {
         public var issues: [ManifestIssue]
     }
 
-    static let topLevelKeys = ["version", "defaults", "agents", "registry", "error_bus"]
+    static let topLevelKeys = ["version", "defaults", "agents", "registry", "error_bus", "max_concurrent_starts", "start_settle"]
 
     /// Loads and validates a manifest's text.
     /// - Parameters:
@@ -42,6 +42,8 @@ public enum ManifestLoader {
         var decoder = AgentSpecDecoder()
         var agentsNode: Node?
         var services: [String: ServiceEndpoint] = [:]
+        var maxConcurrentStarts: Int?
+        var startSettle: TimeInterval?
         for (key, value) in pairs {
             switch key {
             case "version":
@@ -50,6 +52,10 @@ public enum ManifestLoader {
                 }
             case "defaults": decoder.apply(value, onto: &template, isDefaults: true, reader: &reader)
             case "agents": agentsNode = value
+            case "max_concurrent_starts":
+                maxConcurrentStarts = reader.integer(value, top.child(key), range: 1...100_000)
+            case "start_settle":
+                startSettle = reader.duration(value, top.child(key))
             case "registry", "error_bus":
                 if let endpoint = serviceEndpoint(value, top.child(key), reader: &reader) { services[key] = endpoint }
             default: break
@@ -92,6 +98,8 @@ public enum ManifestLoader {
         var manifest = Manifest(file: file, agents: agents, positions: positions)
         manifest.registry = services["registry"]
         manifest.errorBus = services["error_bus"]
+        manifest.maxConcurrentStarts = maxConcurrentStarts
+        manifest.startSettle = startSettle
         var issues = reader.issues
         issues += ManifestValidator(manifest: manifest, hosts: hosts, strict: strict, machineCores: machineCores).validate()
         return Result(manifest: manifest, issues: issues)

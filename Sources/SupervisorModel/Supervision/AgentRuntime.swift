@@ -57,6 +57,9 @@ public struct ExitRecord: Equatable, Sendable, CustomStringConvertible {
     /// Extra detail (spawn errno, probe message).
     public var detail: String?
     public var at: TimeInterval
+    /// Why it ended in the agent's own words (its last output lines, or the launcher's reason);
+    /// nil for an exit that was asked for.
+    public var cause: FailureCause? = nil
 
     public var description: String {
         var text = status?.description ?? "did not start"

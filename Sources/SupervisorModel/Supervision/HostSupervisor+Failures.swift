@@ -1,11 +1,17 @@
 import Foundation
 
 extension HostSupervisor {
+    /// The agent's process ended. `cause` is what its output said; it is kept with the exit
+    /// (status, events, start-up summary) when the exit was not asked for, and for an exit the
+    /// supervisor or the kernel caused (start timeout, failed health checks, memory) only when it
+    /// names an error (a traceback, `Error in main:`), not a mere last line.
     mutating func onExited(
-        _ agent: String, status: ExitStatus, outOfMemory: Bool = false, now: TimeInterval, _ actions: inout [SupervisorAction]
+        _ agent: String, status: ExitStatus, cause: FailureCause? = nil, outOfMemory: Bool = false, now: TimeInterval,
+        _ actions: inout [SupervisorAction]
     ) {
         guard let spec = specs[agent], let runtime = runtimes[agent], runtime.state.hasProcess else { return }
         runtimes[agent]!.pid = nil
+        let namedError = cause?.kind.isRecognisedError == true ? cause : nil
         if retiring.contains(agent) {
             runtimes[agent]!.lastExit = ExitRecord(status: status, reason: "removed", at: now)
             forget(agent, now: now, &actions)
@@ -13,7 +19,7 @@ extension HostSupervisor {
         }
         if outOfMemory && runtime.state != .stopping {
             runtimes[agent]!.lastExit = ExitRecord(
-                status: status, reason: "oom", detail: "killed by the kernel: memory limit exceeded", at: now)
+                status: status, reason: "oom", detail: "killed by the kernel: memory limit exceeded", at: now, cause: namedError)
             handleFailure(agent, summary: "out of memory (\(status)): killed by the kernel at its memory limit", now: now, &actions)
             return
         }
@@ -25,15 +31,16 @@ extension HostSupervisor {
             case .startTimeout:
                 let period = Quantity.describe(seconds: spec.health.effectiveStartPeriod)
                 runtimes[agent]!.lastExit = ExitRecord(
-                    status: status, reason: "start_timeout", detail: runtime.lastProbeProblem, at: now)
+                    status: status, reason: "start_timeout", detail: runtime.lastProbeProblem, at: now, cause: namedError)
                 handleFailure(agent, summary: "not ready within \(period)", now: now, &actions)
             case .memoryLimit:
                 runtimes[agent]!.lastExit = ExitRecord(
-                    status: status, reason: "oom", detail: "stopped by the watchdog: memory limit exceeded", at: now)
+                    status: status, reason: "oom", detail: "stopped by the watchdog: memory limit exceeded", at: now,
+                    cause: namedError)
                 handleFailure(agent, summary: "out of memory: above its memory limit (watchdog)", now: now, &actions)
             case .livenessFailed:
                 runtimes[agent]!.lastExit = ExitRecord(
-                    status: status, reason: "liveness_failed", detail: runtime.lastProbeProblem, at: now)
+                    status: status, reason: "liveness_failed", detail: runtime.lastProbeProblem, at: now, cause: namedError)
                 handleFailure(agent, summary: "health check failed \(spec.health.retries) times", now: now, &actions)
             case .restartRequested:
                 runtimes[agent]!.lastExit = ExitRecord(status: status, reason: "restarted", at: now)
@@ -52,14 +59,14 @@ extension HostSupervisor {
         let crashed = !status.isSuccess
         let cleanly = runtime.readyAt.map { "after being ready \(Self.spoken(seconds: now - $0))" } ?? "before becoming ready"
         runtimes[agent]!.lastExit = ExitRecord(
-            status: status, reason: crashed ? "crashed" : "exited", detail: crashed ? nil : cleanly, at: now)
+            status: status, reason: crashed ? "crashed" : "exited", detail: crashed ? nil : cleanly, at: now, cause: cause)
         let summary = crashed ? "\(status)" : "exited 0 \(cleanly)"
         if phase == .shuttingDown {
-            move(agent, to: .stopped, because: "\(status) during shutdown", now: now, &actions)
+            move(agent, to: .stopped, because: "\(status) during shutdown", cause: cause, now: now, &actions)
         } else if !crashed && spec.restart.policy != .always {
             runtimes[agent]!.readyAt = nil
             move(agent, to: .exited, because: "\(summary); policy \(spec.restart.policy.rawValue) does not restart it",
-                 now: now, &actions)
+                 cause: cause, now: now, &actions)
         } else {
             // Under `always`, exit 0 restarts like a crash and counts towards the crash-loop limit.
             handleFailure(agent, summary: summary, now: now, &actions)
@@ -78,17 +85,18 @@ extension HostSupervisor {
     mutating func handleFailure(_ agent: String, summary: String, now: TimeInterval, _ actions: inout [SupervisorAction]) {
         guard let spec = specs[agent] else { return }
         let readySince = runtimes[agent]!.readyAt
+        let cause = runtimes[agent]!.lastExit?.cause
         runtimes[agent]!.readyAt = nil
         if phase == .shuttingDown {
-            move(agent, to: .stopped, because: "\(summary) during shutdown", now: now, &actions)
+            move(agent, to: .stopped, because: "\(summary) during shutdown", cause: cause, now: now, &actions)
             return
         }
         actions.append(.agentFailed(
             agent: agent, summary: summary,
-            givingUp: spec.restart.policy == .never || runtimes[agent]!.backoff.wouldGiveUp(now: now)))
+            givingUp: spec.restart.policy == .never || runtimes[agent]!.backoff.wouldGiveUp(now: now), cause: cause))
         if spec.restart.policy == .never {
             runtimes[agent]!.failureReason = summary
-            move(agent, to: .failed, because: "\(summary); restart policy is never", now: now, &actions)
+            move(agent, to: .failed, because: "\(summary); restart policy is never", cause: cause, now: now, &actions)
             return
         }
         switch runtimes[agent]!.backoff.next(now: now, readySince: readySince) {
@@ -96,15 +104,15 @@ extension HostSupervisor {
             let window = Quantity.describe(seconds: spec.restart.window)
             let reason = "\(summary); \(count) restarts within \(window), giving up"
             runtimes[agent]!.failureReason = reason
-            move(agent, to: .failed, because: reason, now: now, &actions)
+            move(agent, to: .failed, because: reason, cause: cause, now: now, &actions)
         case .restart(let delay):
             runtimes[agent]!.restarts += 1
             if delay <= 0 {
-                spawn(agent, because: "\(summary); restarting now", now: now, &actions)
+                spawn(agent, because: "\(summary); restarting now", cause: cause, now: now, &actions)
             } else {
                 runtimes[agent]!.restartDueAt = now + delay
                 move(agent, to: .backoff, because: "\(summary); restarting in \(Quantity.describe(seconds: delay))",
-                     now: now, &actions)
+                     cause: cause, now: now, &actions)
                 let key = TimerKey(agent: agent, kind: .restart, generation: runtimes[agent]!.generation)
                 actions.append(.setTimer(key, after: delay))
             }
@@ -192,6 +200,8 @@ extension HostSupervisor {
             spawn(key.agent, because: "backoff over", now: now, &actions)
         case (.stopDeadline, .stopping):
             actions.append(.signal(agent: key.agent, signal: StopSignal.sigkill.number))
+        case (.startSettled, .starting):
+            starts.release(key.agent)
         default:
             break
         }

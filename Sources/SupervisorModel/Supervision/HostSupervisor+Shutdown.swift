@@ -10,6 +10,7 @@ extension HostSupervisor {
             return
         }
         phase = .shuttingDown
+        starts.clearQueue()
         for agent in order {
             let state = runtimes[agent]!.state
             if state == .waiting || state == .backoff {

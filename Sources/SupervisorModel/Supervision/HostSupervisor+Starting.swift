@@ -3,15 +3,17 @@ import Foundation
 extension HostSupervisor {
     /// Starts every waiting agent whose start step has no outside dependency holding it back
     /// (each is met, or skipped: see `HostSupervisor+Dependencies`). Members of a cycle start
-    /// together.
+    /// together. With more of them than free start slots, during start-up the agents with the
+    /// longest dependency chain behind them go first.
     mutating func startAgentsWhoseDependenciesAreReady(now: TimeInterval, _ actions: inout [SupervisorAction]) {
         dependentsMayStart = false
         guard phase == .starting || phase == .running else { return }
         // Steps are in topological order: an agent spawned here is no longer waiting by the time
         // its dependents are looked at, so the memo stays true through the pass.
         var cache: DownCache = [:]
+        var eligible: [(agent: String, reason: String)] = []
         for step in graph.steps {
-            let waiting = step.members.filter { runtimes[$0]?.state == .waiting }
+            let waiting = step.members.filter { runtimes[$0]?.state == .waiting && !starts.isQueued($0) }
             guard !waiting.isEmpty, let first = step.members.first else { continue }
             let dependencies = stepDependencies(of: first, cache: &cache)
             if dependencies.contains(where: { $0.verdict == .pending }) {
@@ -26,23 +28,20 @@ extension HostSupervisor {
                 runtimes[member]!.startedWithout = skipped
                 let reason = !skipped.isEmpty ? SkippedDependency.sentence(skipped)
                     : step.dependsOn.isEmpty && remoteDependencies[member] == nil ? "no dependencies" : "dependencies ready"
-                spawn(member, because: reason, now: now, &actions)
+                eligible.append((member, reason))
             }
         }
-    }
-
-    /// Asks for a new process for the agent (a new generation).
-    mutating func spawn(_ agent: String, because reason: String, now: TimeInterval, _ actions: inout [SupervisorAction]) {
-        runtimes[agent]!.generation += 1
-        runtimes[agent]!.startedAt = now
-        runtimes[agent]!.readyAt = nil
-        runtimes[agent]!.probeFailures = 0
-        runtimes[agent]!.lastProbeProblem = nil
-        runtimes[agent]!.discoveredHealthPort = nil
-        runtimes[agent]!.stopReason = nil
-        runtimes[agent]!.restartDueAt = nil
-        move(agent, to: .starting, because: reason, now: now, &actions)
-        actions.append(.spawn(agent: agent))
+        if phase == .starting && eligible.count > 1 && starts.binds {
+            // Stable: equal chains keep manifest (topological) order.
+            eligible = eligible.enumerated().sorted { lhs, rhs in
+                let left = starts.priority(of: lhs.element.agent, duringStartup: true)
+                let right = starts.priority(of: rhs.element.agent, duringStartup: true)
+                return left != right ? left > right : lhs.offset < rhs.offset
+            }.map(\.element)
+        }
+        for (agent, reason) in eligible {
+            spawn(agent, because: reason, needsDependencies: true, now: now, &actions)
+        }
     }
 
     mutating func onSpawned(_ agent: String, pid: Int32, now: TimeInterval, _ actions: inout [SupervisorAction]) {
@@ -65,7 +64,8 @@ extension HostSupervisor {
     mutating func onSpawnFailed(_ agent: String, reason: String, now: TimeInterval, _ actions: inout [SupervisorAction]) {
         guard runtimes[agent]?.state == .starting else { return }
         runtimes[agent]!.pid = nil
-        runtimes[agent]!.lastExit = ExitRecord(status: nil, reason: "spawn_failed", detail: reason, at: now)
+        runtimes[agent]!.lastExit = ExitRecord(
+            status: nil, reason: "spawn_failed", detail: reason, at: now, cause: FailureCause(kind: .spawnFailed, message: reason))
         handleFailure(agent, summary: "failed to start: \(reason)", now: now, &actions)
     }
 
@@ -104,7 +104,8 @@ extension HostSupervisor {
         let failed = down.map { agent in
             let runtime = runtimes[agent]!
             let exitReason = runtime.state == .exited ? runtime.stateReason : nil
-            return (agent, runtime.failureReason ?? exitReason ?? runtime.lastExit?.description ?? runtime.state.rawValue)
+            return (agent, runtime.failureReason ?? exitReason ?? runtime.lastExit?.description ?? runtime.state.rawValue,
+                    runtime.lastExit?.cause)
         }
         let startedWithout = order.compactMap { agent -> (agent: String, skipped: [SkippedDependency])? in
             let runtime = runtimes[agent]!

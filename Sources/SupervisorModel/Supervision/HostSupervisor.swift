@@ -57,8 +57,16 @@ public struct HostSupervisor: Sendable {
     /// spawned, missed its start period, a remote agent changed): look again before returning.
     var dependentsMayStart = false
 
+    /// The bound on agents starting at once, and the starts waiting for a slot.
+    public internal(set) var starts: StartGate
+
     /// The supervisor of `host`'s agents in `manifest`; `keepGoing` as `up --keep-going`.
-    public init(manifest: Manifest, host: String, keepGoing: Bool = false) {
+    /// `startLimit` (from `up --max-concurrent-starts`) overrides the manifest's
+    /// `max_concurrent_starts`; `machineCores` gives the default bound
+    /// (`StartGate.defaultLimit`; 8 without it).
+    public init(
+        manifest: Manifest, host: String, keepGoing: Bool = false, startLimit: Int? = nil, machineCores: Int? = nil
+    ) {
         self.host = host
         self.keepGoing = keepGoing
         let agents = manifest.agents(on: host)
@@ -67,6 +75,8 @@ public struct HostSupervisor: Sendable {
         graph = DependencyGraph(manifest: manifest, host: host)
         runtimes = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, AgentRuntime(restart: $0.restart)) })
         startedConditionTargets = Self.startedConditionTargets(specs)
+        starts = StartGate(override: startLimit, fallback: machineCores.map(StartGate.defaultLimit) ?? StartGate.defaultWithoutCores)
+        starts.configure(manifest, graph: graph, specs: specs)
         learnRemoteDependencies(from: manifest)
     }
 
@@ -83,10 +93,10 @@ public struct HostSupervisor: Sendable {
             onSpawned(agent, pid: pid, now: now, &actions)
         case .spawnFailed(let agent, let reason):
             onSpawnFailed(agent, reason: reason, now: now, &actions)
-        case .exited(let agent, let status):
-            onExited(agent, status: status, now: now, &actions)
-        case .oomKilled(let agent, let status):
-            onExited(agent, status: status, outOfMemory: true, now: now, &actions)
+        case .exited(let agent, let status, let cause):
+            onExited(agent, status: status, cause: cause, now: now, &actions)
+        case .oomKilled(let agent, let status, let cause):
+            onExited(agent, status: status, cause: cause, outOfMemory: true, now: now, &actions)
         case .memoryLimitExceeded(let agent, let rss, let limit):
             beginStop(agent, reason: .memoryLimit,
                       because: "memory \(Quantity.describe(bytes: rss)) is above its limit \(Quantity.describe(bytes: limit))",
@@ -107,8 +117,9 @@ public struct HostSupervisor: Sendable {
         if dependentsMayStart { startAgentsWhoseDependenciesAreReady(now: now, &actions) }
         if phase == .shuttingDown {
             continueShutdown(now: now, &actions)
-        } else if phase == .starting {
-            finishStartupIfSettled(now: now, &actions)
+        } else {
+            admitQueuedStarts(now: now, &actions)
+            if phase == .starting { finishStartupIfSettled(now: now, &actions) }
         }
         return actions
     }
@@ -127,9 +138,10 @@ public struct HostSupervisor: Sendable {
         return result
     }
 
-    /// Changes an agent's state and announces it.
+    /// Changes an agent's state and announces it; `cause` when the change follows an exit and
+    /// its output said why.
     mutating func move(
-        _ agent: String, to state: AgentState, because reason: String, now: TimeInterval,
+        _ agent: String, to state: AgentState, because reason: String, cause: FailureCause? = nil, now: TimeInterval,
         _ actions: inout [SupervisorAction]
     ) {
         let from = runtimes[agent]!.state
@@ -137,7 +149,9 @@ public struct HostSupervisor: Sendable {
         runtimes[agent]!.stateReason = reason
         // An agent down for good may release dependents that do not require it.
         if state.isSettledDown { dependentsMayStart = true }
+        // Ready, exited, stopping, ...: no longer starting, so its start slot is free.
+        if from == .starting && state != .starting { starts.release(agent) }
         actions.append(.announce(AgentTransition(
-            agent: agent, from: from, to: state, pid: runtimes[agent]!.pid, reason: reason, at: now)))
+            agent: agent, from: from, to: state, pid: runtimes[agent]!.pid, reason: reason, at: now, cause: cause)))
     }
 }

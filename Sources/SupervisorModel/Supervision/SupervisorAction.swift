@@ -13,8 +13,9 @@ public enum SupervisorAction: Equatable, Sendable {
     /// An agent changed state: log and publish it.
     case announce(AgentTransition)
     /// A run of the agent failed (crash, failed start, failed liveness, out of memory); `givingUp`
-    /// when it is now `failed`. For the error stream.
-    case agentFailed(agent: String, summary: String, givingUp: Bool)
+    /// when it is now `failed`; `cause` when its output (or the launcher) said why. For the error
+    /// stream.
+    case agentFailed(agent: String, summary: String, givingUp: Bool, cause: FailureCause?)
     /// A health check result changed the agent's health (healthy again, or first failure).
     case healthChanged(agent: String, healthy: Bool, detail: String)
     /// The agent answers health checks on another port than the configured one (said once per
@@ -45,6 +46,8 @@ public struct AgentTransition: Equatable, Sendable {
     /// Human explanation: "exit code 1, restarting in 2s", "ready after 2.01s", ...
     public var reason: String
     public var at: TimeInterval
+    /// For a change that follows an exit or a failed start: why, in the agent's words.
+    public var cause: FailureCause? = nil
 }
 
 /// The outcome of start-up, printed as `ready: N/M agents in X.XX s (critical path Y.YY s)`.
@@ -57,8 +60,9 @@ public struct StartupSummary: Equatable, Sendable {
     public var criticalPath: TimeInterval
     /// The agents on that chain, earliest first.
     public var criticalChain: [String]
-    /// Agents that failed, with why.
-    public var failed: [(agent: String, reason: String)]
+    /// Agents that failed, with the supervisor's account and, when known, the cause in the
+    /// agent's own words.
+    public var failed: [(agent: String, reason: String, cause: FailureCause?)]
     /// Agents that never started, with the dependency that blocks them.
     public var blocked: [(agent: String, blockedBy: String)]
     /// Agents that started without some of their dependencies (not required, or
@@ -71,6 +75,7 @@ public struct StartupSummary: Equatable, Sendable {
         lhs.ready == rhs.ready && lhs.total == rhs.total && lhs.elapsed == rhs.elapsed
             && lhs.criticalPath == rhs.criticalPath && lhs.criticalChain == rhs.criticalChain
             && lhs.failed.map(\.agent) == rhs.failed.map(\.agent) && lhs.failed.map(\.reason) == rhs.failed.map(\.reason)
+            && lhs.failed.map(\.cause) == rhs.failed.map(\.cause)
             && lhs.blocked.map(\.agent) == rhs.blocked.map(\.agent)
             && lhs.blocked.map(\.blockedBy) == rhs.blocked.map(\.blockedBy)
             && lhs.startedWithout.map(\.agent) == rhs.startedWithout.map(\.agent)

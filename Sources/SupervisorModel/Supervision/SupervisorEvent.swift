@@ -8,11 +8,12 @@ public enum SupervisorEvent: Equatable, Sendable {
     case spawned(agent: String, pid: Int32)
     /// The launcher could not start it (command missing, not executable, bad cwd, ...).
     case spawnFailed(agent: String, reason: String)
-    /// The agent's process was reaped.
-    case exited(agent: String, status: ExitStatus)
+    /// The agent's process was reaped; `cause` is what its last output lines say about why
+    /// (`FailureCause.extract`), nil when it wrote nothing.
+    case exited(agent: String, status: ExitStatus, cause: FailureCause? = nil)
     /// The agent's process was reaped after the kernel killed it for exceeding its cgroup
     /// memory limit.
-    case oomKilled(agent: String, status: ExitStatus)
+    case oomKilled(agent: String, status: ExitStatus, cause: FailureCause? = nil)
     /// The watchdog (no cgroups) measured the agent above its memory limit.
     case memoryLimitExceeded(agent: String, rss: UInt64, limit: UInt64)
     /// A health probe of generation `generation` finished.
@@ -50,6 +51,8 @@ public struct TimerKey: Hashable, Sendable, CustomStringConvertible {
         /// A remote dependency that is not required has been waited for as long as its start
         /// period. The key's `agent` is that remote agent, written `host/name`.
         case remoteStartPeriod
+        /// `start_settle` passed since the spawn: the start frees its slot even if not ready.
+        case startSettled
     }
 
     public var agent: String

@@ -1,0 +1,145 @@
+import Foundation
+
+/// The host-wide bound on agents starting at once (`max_concurrent_starts`), so that a crash
+/// storm (dozens of agents restarting over and over) or a wide start-up level cannot load the
+/// machine past answering.
+///
+/// An agent holds a start slot from its spawn until it is ready, its process ends, or `settle`
+/// has passed, whichever comes first: the expensive part of a start (an interpreter importing
+/// its packages) is bounded, and an agent that takes long to become ready does not hold back
+/// the others. A start that finds no free slot (and every start while others wait) joins a
+/// queue: during start-up the agent with the longest dependency chain behind it first, so the
+/// critical path is not delayed; otherwise first come, first served.
+public struct StartGate: Equatable, Sendable {
+    /// How long a start holds its slot at most, unless the manifest says (`start_settle`).
+    /// Short: with 4 slots the default manifest's mainpc (58 agents ready after 2 s each, a
+    /// 16 s critical path) starts in 16.5 s, against 19 s with 1 s and 32 s with 2 s.
+    public static let defaultSettle: TimeInterval = 0.5
+
+    /// The bound when neither `up --max-concurrent-starts` nor the manifest sets one: twice the
+    /// cores (4 on a 2-core machine, where 84 crash-looping Python agents then leave `status`
+    /// answering in tens of milliseconds; with 8 it took about 150 ms, unbounded about 1 s).
+    public static func defaultLimit(cores: Int) -> Int { max(2, 2 * cores) }
+
+    /// The bound when the machine's cores are not given (the model on its own, in tests).
+    public static let defaultWithoutCores = 8
+
+    /// One start waiting for a slot.
+    public struct Entry: Equatable, Sendable {
+        public var agent: String
+        /// Higher first (the remaining dependency chain, during start-up); then `sequence`.
+        public var priority: Double
+        public var sequence: Int
+        /// A start because its dependencies became ready: it must still find them ready.
+        public var needsDependencies: Bool
+        /// Said when it starts: `dependencies ready`, `backoff over`, ...
+        public var reason: String
+        public var cause: FailureCause?
+        /// When it joined the queue.
+        public var since: TimeInterval
+    }
+
+    /// The bound in force: `up --max-concurrent-starts`, else the manifest's
+    /// `max_concurrent_starts`, else `fallback`.
+    public private(set) var limit: Int
+    /// The longest a start holds its slot (`start_settle`).
+    public private(set) var settle = StartGate.defaultSettle
+    /// Set by `up --max-concurrent-starts`; outlasts reloads.
+    public let override: Int?
+    /// The default bound for this machine.
+    public let fallback: Int
+    /// More agents than slots: only then do starts set a settle timer.
+    public private(set) var binds = false
+    /// Per agent, the dependency chain behind it (predicted seconds), the priority of its
+    /// starts during start-up.
+    private var chains: [String: Double] = [:]
+    /// Agents holding a slot.
+    public private(set) var holders: Set<String> = []
+    /// Waiting starts, in admission order.
+    public private(set) var queue: [Entry] = []
+    private var queued: Set<String> = []
+    private var nextSequence = 0
+
+    public init(override: Int? = nil, fallback: Int = StartGate.defaultWithoutCores) {
+        self.override = override.map { max(1, $0) }
+        self.fallback = max(1, fallback)
+        limit = self.override ?? self.fallback
+    }
+
+    /// Takes the manifest's settings and graph (at start and at every reload).
+    mutating func configure(_ manifest: Manifest, graph: DependencyGraph, specs: [String: AgentSpec]) {
+        limit = override ?? manifest.maxConcurrentStarts.map { max(1, $0) } ?? fallback
+        settle = manifest.startSettle ?? Self.defaultSettle
+        binds = specs.count > limit
+        let remaining = graph.remainingChain { specs[$0]?.expectedReady ?? 0 }
+        chains = [:]
+        for (index, step) in graph.steps.enumerated() {
+            for member in step.members { chains[member] = remaining[index] }
+        }
+    }
+
+    /// The priority of a start of `agent` now: its chain during start-up, else none (first come,
+    /// first served).
+    func priority(of agent: String, duringStartup: Bool) -> Double {
+        duringStartup ? chains[agent] ?? 0 : 0
+    }
+
+    /// A start may go ahead now: a slot is free and nobody waits ahead of it.
+    var admitsNow: Bool { holders.count < limit && queue.isEmpty }
+
+    /// A slot is free for the head of the queue.
+    var hasRoom: Bool { holders.count < limit }
+
+    mutating func take(_ agent: String) { holders.insert(agent) }
+
+    /// Frees the agent's slot; false when it held none.
+    @discardableResult
+    mutating func release(_ agent: String) -> Bool { holders.remove(agent) != nil }
+
+    /// Queues a start; an agent already queued keeps its place.
+    mutating func enqueue(
+        _ agent: String, priority: Double, needsDependencies: Bool, reason: String, cause: FailureCause?, now: TimeInterval
+    ) {
+        guard queued.insert(agent).inserted else { return }
+        nextSequence += 1
+        let entry = Entry(agent: agent, priority: priority, sequence: nextSequence, needsDependencies: needsDependencies,
+                          reason: reason, cause: cause, since: now)
+        // Behind every entry of at least its priority (a short queue: a scan from the back).
+        var index = queue.endIndex
+        while index > queue.startIndex, queue[index - 1].priority < priority { index -= 1 }
+        queue.insert(entry, at: index)
+    }
+
+    /// The next start to admit, taken off the queue.
+    mutating func next() -> Entry? {
+        guard !queue.isEmpty else { return nil }
+        let entry = queue.removeFirst()
+        queued.remove(entry.agent)
+        return entry
+    }
+
+    /// Forgets a queued start (the agent was stopped, removed, or started another way).
+    mutating func dequeue(_ agent: String) {
+        guard queued.remove(agent) != nil else { return }
+        queue.removeAll { $0.agent == agent }
+    }
+
+    /// Forgets every queued start (shutdown).
+    mutating func clearQueue() {
+        queue = []
+        queued = []
+    }
+
+    public func isQueued(_ agent: String) -> Bool { queued.contains(agent) }
+
+    /// 1 for the next to start.
+    public func position(of agent: String) -> Int? {
+        guard queued.contains(agent) else { return nil }
+        return queue.firstIndex { $0.agent == agent }.map { $0 + 1 }
+    }
+
+    /// `8 agents starting (max_concurrent_starts 8)`: why a queued agent waits.
+    public var waitingReason: String {
+        "\(holders.count) agent\(holders.count == 1 ? "" : "s") starting (max_concurrent_starts \(limit))"
+    }
+}
