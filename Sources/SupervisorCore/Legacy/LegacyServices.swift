@@ -21,7 +21,7 @@ final class LegacyServices {
 
     init(manifest: Manifest, hosts: HostTable, host: String, logDirectory: String) throws {
         let address = hosts[host]?.address ?? "127.0.0.1"
-        if let registry = manifest.registry, registry.host == host {
+        if let registry = manifest.registry, registry.isServedBySupervisor, registry.host == host {
             let endpoint = ZMQEndpoint.tcp(address, port: registry.port)
             let socket = try ZMQSocket(.router)
             try socket.setOption(ZMQ_MAXMSGSIZE, int64: 1 << 20)
