@@ -16,6 +16,12 @@ extension SupervisorCommand {
                 file, events on the port after it; off loopback both use CurveZMQ with the keys of \
                 `supervisor keys init`. Agents that depend on another host's agents wait until that \
                 host's supervisor reports them ready. Only one supervisor per host runs at a time.
+
+                Before the first spawn, every agent whose working directory, program or Python \
+                script is missing is named at once (stderr and supervisor.log); those agents are \
+                started all the same and fail as they would, and the others start, as systemd \
+                starts the other units. To refuse instead: `supervisor check --strict && supervisor up`. \
+                `supervisor check --deep` also compiles the scripts and checks the ports.
                 """)
 
         @Argument(help: "The host whose agents to run, as named in the hosts file.")
@@ -57,11 +63,14 @@ extension SupervisorCommand {
                 throw CLIExit.usage
             }
             let configuration = try loadValidConfiguration(files: files, host: host)
+            let preflight = Preflight(configuration: configuration, host: host).paths(severity: .warning).issues
             let endpoint = configuration.hosts[host]!
             let curveKeys = try controlKeys(endpoint)
             let logRoot = logs ?? configuration.baseDirectory + "/logs"
             let runDirectory = configuration.baseDirectory + "/run"
             if detach {
+                // The supervisor in the background logs them too; here is where they are seen.
+                announce(preflight, host: host, configuration: configuration)
                 try Detacher(host: endpoint, logRoot: logRoot, runDirectory: runDirectory, arguments: foregroundArguments(host, logRoot),
                              credentials: curveKeys.map { ownCredentials(host, $0) })
                     .startInBackground()
@@ -86,6 +95,7 @@ extension SupervisorCommand {
             options.containDescendants = true
             options.curveKeys = curveKeys
             options.keysDirectory = keysDirectory
+            options.preflightFindings = preflight
             let reactor: Reactor
             do {
                 reactor = try Reactor(options: options)
@@ -105,6 +115,8 @@ extension SupervisorCommand {
                 let configuration = try loadValidConfiguration(files: files, host: target.name, allowEmpty: true)
                 guard !(configuration.manifest?.agents(on: target.name).isEmpty ?? true) else { continue }
                 let logRoot = logs ?? configuration.baseDirectory + "/logs"
+                announce(Preflight(configuration: configuration, host: target.name).paths(severity: .warning).issues,
+                         host: target.name, configuration: configuration)
                 let curveKeys = try controlKeys(target)
                 try Detacher(host: target, logRoot: logRoot, runDirectory: configuration.baseDirectory + "/run",
                              arguments: foregroundArguments(target.name, logRoot),
@@ -115,6 +127,13 @@ extension SupervisorCommand {
                 printError("no host with a loopback address in \(files.hosts) has agents")
                 throw CLIExit.usage
             }
+        }
+
+        /// The preflight's findings on stderr, for `--detach` and `--all`.
+        private func announce(_ findings: [ManifestIssue], host: String, configuration: Configuration) {
+            guard !findings.isEmpty else { return }
+            printError("\(host): " + Preflight.summary(of: findings, agentsOnHost: configuration.manifest?.agents(on: host).count ?? 0))
+            for finding in findings { printError("\(host): preflight: \(finding)") }
         }
 
         private func foregroundArguments(_ host: String, _ logRoot: String) -> [String] {

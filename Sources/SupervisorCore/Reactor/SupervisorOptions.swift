@@ -46,6 +46,9 @@ public struct SupervisorOptions: Sendable {
     /// orphaned descendants come back and die with their agent. Only for a supervisor that is a
     /// process of its own (`up`): it adopts every orphan below it.
     public var containDescendants = false
+    /// What the cheap preflight found before start (`Preflight.paths`): written to
+    /// supervisor.log and stderr before the first agent is spawned. The agents still start.
+    public var preflightFindings: [ManifestIssue] = []
 
     /// `SUPERVISOR_RUN`'s value for this supervisor's agents.
     public var runMarker: String { RunTag.marker(host: host, tag: runTag) }
