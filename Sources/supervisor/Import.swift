@@ -14,10 +14,12 @@ extension SupervisorCommand {
                 Every defect found in the files (dependency cycles, duplicated agents, an error bus on an \
                 agent's port, unknown dependencies, ...) is printed on stderr as FILE:LINE: warning: ... \
                 and written as a comment where it belongs in the output. See docs/import.md.
+
                 Every agent runs `${LEGACY_PYTHON:-python3} <script_path>` in ${LEGACY_ROOT:-.}, with \
                 PYTHONPATH holding that root and the host's code folder (e.g. main_pc_code), and \
                 PYTHONUNBUFFERED=1. The service registry is the legacy registry agent (ServiceRegistry): \
                 every agent's SERVICE_REGISTRY_HOST/_PORT point at it, unless --registry supervisor.
+
                 Exit status: 0 when the manifest was written and passes `supervisor check` (warnings \
                 allowed); 1 otherwise.
                 """)
