@@ -1,6 +1,6 @@
 /// A TCP socket some process listens on, as `/proc/net/tcp` and `/proc/net/tcp6` list it, and
 /// whether it keeps an agent from binding its port.
-public struct ListeningSocket: Equatable, Sendable {
+public struct TCPListener: Equatable, Sendable {
     /// Numeric address: `127.0.0.1`, `0.0.0.0`, `::`, `::1`, or eight hex groups.
     public var address: String
     public var port: Int
@@ -14,15 +14,15 @@ public struct ListeningSocket: Equatable, Sendable {
     }
 
     /// The listening sockets of one `/proc/net/tcp` or `/proc/net/tcp6` text (state `0A`).
-    public static func parse(procNet text: String) -> [ListeningSocket] {
-        var sockets: [ListeningSocket] = []
+    public static func parse(procNet text: String) -> [TCPListener] {
+        var sockets: [TCPListener] = []
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 10, fields[3] == "0A" else { continue }
             let local = fields[1].split(separator: ":")
             guard local.count == 2, let port = Int(local[1], radix: 16), let address = decodeAddress(String(local[0])),
                   let inode = UInt64(fields[9]) else { continue }
-            sockets.append(ListeningSocket(address: address, port: port, inode: inode))
+            sockets.append(TCPListener(address: address, port: port, inode: inode))
         }
         return sockets
     }
