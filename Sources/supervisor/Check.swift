@@ -4,32 +4,47 @@ import SupervisorCore
 import SupervisorModel
 
 extension SupervisorCommand {
-    /// `supervisor check`: validate the manifest and hosts file, reporting every problem.
+    /// `supervisor check [--deep] [--strict]`: validate the manifest and hosts file, and what
+    /// this machine holds for its agents, reporting every problem at once.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate agents.yaml and hosts; report every problem at once.",
             discussion: """
-                Also checks that each agent's program exists and is executable, resolved as `up` \
-                resolves it (its cwd, its PATH), for the hosts that run on this machine: a warning, \
-                an error with --strict.
+                Also checks, for the hosts that run on this machine, that each agent's working \
+                directory exists, that its program resolves as `up` resolves it (its cwd, its PATH) \
+                and is executable, and that a Python command's script exists: warnings, errors with \
+                --strict.
+
+                --deep also compiles each Python script with the agent's own interpreter (compile \
+                only: nothing is run or imported), reporting a SyntaxError with the script's file \
+                and line, and checks that no other process already listens on an agent's port or \
+                health port; with --deep every such finding is an error. Ports of a host whose \
+                supervisor is running are not checked (its agents hold them).
 
                 Exit status: 0 when there are no errors (warnings allowed), 1 otherwise.
                 """)
 
         @OptionGroup var files: FileOptions
 
-        @Flag(help: "Treat warnings (dependency cycles, programs that cannot be run) as errors.")
+        @Flag(help: "Treat warnings (dependency cycles, missing programs, cwds or scripts) as errors.")
         var strict = false
+
+        @Flag(help: "Also compile the Python scripts and check that the agents' ports are free.")
+        var deep = false
 
         func run() throws {
             let configuration = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts, strict: strict)
-            let issues = configuration.issues + CommandPreflight(configuration: configuration).issues(strict: strict)
+            let preflight = Preflight(configuration: configuration)
+            let report = deep ? preflight.deep() : preflight.paths(severity: strict ? .error : .warning)
+            let issues = configuration.issues + report.issues
             for issue in issues { print(issue) }
+            for note in report.skipped { print("\(files.manifest): note: \(note)") }
             let errors = issues.errors.count
             let warnings = issues.warnings.count
             if let manifest = configuration.manifest {
                 let perHost = manifest.hostNames.map { "\($0): \(manifest.agents(on: $0).count)" }.joined(separator: ", ")
-                print("\(files.manifest): \(manifest.agents.count) agents (\(perHost)); \(errors) error(s), \(warnings) warning(s)")
+                let scope = deep ? "; \(report.checked) checked deeply" : ""
+                print("\(files.manifest): \(manifest.agents.count) agents (\(perHost))\(scope); \(errors) error(s), \(warnings) warning(s)")
             } else {
                 print("\(files.manifest): \(errors) error(s), \(warnings) warning(s)")
             }

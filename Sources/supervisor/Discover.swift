@@ -8,7 +8,10 @@ extension SupervisorCommand {
     struct Discover: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show where an agent is: host, address, ports, state, and what it registered.",
-            discussion: "Asks the service registry named in agents.yaml (`registry:`), as the legacy agents do.")
+            discussion: """
+                Asks the service registry named in agents.yaml (`registry:`), as the legacy agents do: \
+                the supervisor of its host, or the agent that serves it (`registry: {agent: Name}`).
+                """)
 
         @Argument(help: "The agent.")
         var agent: String
@@ -25,7 +28,9 @@ extension SupervisorCommand {
                 throw CLIExit.usage
             }
             let answer: [String: Any]
-            switch RegistryClient(address: host.address, port: registry.port).ask(["action": "get_agent_endpoint", "agent_name": agent]) {
+            let server = registry.agent.map { "the agent \($0)" } ?? "its supervisor"
+            switch RegistryClient(address: host.address, port: registry.port, server: server)
+                .ask(["action": "get_agent_endpoint", "agent_name": agent]) {
             case .success(let reply): answer = reply
             case .failure(let error): throw fail(error, host: host)
             }
@@ -58,6 +63,8 @@ extension SupervisorCommand.Discover {
 struct RegistryClient {
     let address: String
     let port: Int
+    /// Who serves it, for the message when nothing answers: "its supervisor", "the agent X".
+    var server = "its supervisor"
 
     func ask(_ request: [String: Any]) -> Result<[String: Any], ControlError> {
         let endpoint = ZMQEndpoint.tcp(address, port: port)
@@ -67,7 +74,7 @@ struct RegistryClient {
             try socket.send(Array(try JSONSerialization.data(withJSONObject: request)))
             guard socket.waitReadable(timeout: 5), let frames = try socket.receiveMessage(dontWait: true),
                   let reply = try JSONSerialization.jsonObject(with: Data(frames.last ?? [])) as? [String: Any] else {
-                return .failure(ControlError(.unreachable, "no answer from the service registry at \(endpoint) (is its supervisor running?)"))
+                return .failure(ControlError(.unreachable, "no answer from the service registry at \(endpoint) (is \(server) running?)"))
             }
             return .success(reply)
         } catch {

@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import SupervisorModel
 
+extension LegacyImportOptions.Registry: ExpressibleByArgument {}
+
 extension SupervisorCommand {
-    /// `supervisor import FILE... [-o agents.yaml] [--host HOST] [--force]`: legacy startup
+    /// `supervisor import FILE... [-o agents.yaml] [--host HOST] [--force] [--pass-ports] [--registry WHO]`: legacy startup
     /// configurations to one manifest. The work is `LegacyImport.run`; this reads and writes files.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -12,6 +14,12 @@ extension SupervisorCommand {
                 Every defect found in the files (dependency cycles, duplicated agents, an error bus on an \
                 agent's port, unknown dependencies, ...) is printed on stderr as FILE:LINE: warning: ... \
                 and written as a comment where it belongs in the output. See docs/import.md.
+
+                Every agent runs `${LEGACY_PYTHON:-python3} <script_path>` in ${LEGACY_ROOT:-.}, with \
+                PYTHONPATH holding that root and the host's code folder (e.g. main_pc_code), and \
+                PYTHONUNBUFFERED=1. The service registry is the legacy registry agent (ServiceRegistry): \
+                every agent's SERVICE_REGISTRY_HOST/_PORT point at it, unless --registry supervisor.
+
                 Exit status: 0 when the manifest was written and passes `supervisor check` (warnings \
                 allowed); 1 otherwise.
                 """)
@@ -28,6 +36,19 @@ extension SupervisorCommand {
         @Flag(help: "Overwrite the output file if it exists.")
         var force = false
 
+        @Flag(help: """
+            Append --port N and --health-check-port M to each agent's command, as the newer legacy \
+            launcher did (agents without them bind their code's default ports).
+            """)
+        var passPorts = false
+
+        @Option(help: """
+            Who serves the service registry: agent (the legacy registry agent, on its own port; the \
+            supervisor serves none) or supervisor (the supervisor, on that agent's port; the agent is \
+            not imported).
+            """)
+        var registry: LegacyImportOptions.Registry = .agent
+
         func validate() throws {
             if files.isEmpty { throw ValidationError("give at least one legacy file") }
         }
@@ -38,7 +59,8 @@ extension SupervisorCommand {
                 printError("\(output) exists; not overwritten (use --force to replace it)")
                 throw ExitCode(1)
             }
-            let result = LegacyImport.run(try readFiles(), host: host, output: toStdout ? "agents.yaml" : output)
+            let options = LegacyImportOptions(host: host, passPorts: passPorts, registry: registry)
+            let result = LegacyImport.run(try readFiles(), options: options, output: toStdout ? "agents.yaml" : output)
             for finding in result.findings { printError(finding.description) }
             guard let text = result.text else {
                 printError("nothing written: the files above could not be imported")

@@ -29,6 +29,12 @@ extension SupervisorCommand {
                 and restarts wait their turn, shown in status as "waiting: 4 agents starting \
                 (max_concurrent_starts 4)"; during start-up the agents with the longest dependency \
                 chain behind them go first. A crash storm then cannot starve the machine.
+
+                Before the first spawn, every agent whose working directory, program or Python \
+                script is missing is named at once (stderr and supervisor.log); those agents are \
+                started all the same and fail as they would, and the others start, as systemd \
+                starts the other units. To refuse instead: `supervisor check --strict && supervisor up`. \
+                `supervisor check --deep` also compiles the scripts and checks the ports.
                 """)
 
         @Argument(help: "The host whose agents to run, as named in the hosts file.")
@@ -80,11 +86,14 @@ extension SupervisorCommand {
                 throw CLIExit.usage
             }
             let configuration = try loadValidConfiguration(files: files, host: host)
+            let preflight = Preflight(configuration: configuration, host: host).paths(severity: .warning).issues
             let endpoint = configuration.hosts[host]!
             let curveKeys = try controlKeys(endpoint)
             let logRoot = logs ?? configuration.baseDirectory + "/logs"
             let runDirectory = configuration.baseDirectory + "/run"
             if detach {
+                // The supervisor in the background logs them too; here is where they are seen.
+                announce(preflight, host: host, configuration: configuration)
                 try Detacher(host: endpoint, logRoot: logRoot, runDirectory: runDirectory, arguments: foregroundArguments(host, logRoot),
                              credentials: curveKeys.map { ownCredentials(host, $0) })
                     .startInBackground()
@@ -111,6 +120,7 @@ extension SupervisorCommand {
             options.curveKeys = curveKeys
             options.keysDirectory = keysDirectory
             options.maxConcurrentStarts = maxConcurrentStarts
+            options.preflightFindings = preflight
             let reactor: Reactor
             do {
                 reactor = try Reactor(options: options)
@@ -130,6 +140,8 @@ extension SupervisorCommand {
                 let configuration = try loadValidConfiguration(files: files, host: target.name, allowEmpty: true)
                 guard !(configuration.manifest?.agents(on: target.name).isEmpty ?? true) else { continue }
                 let logRoot = logs ?? configuration.baseDirectory + "/logs"
+                announce(Preflight(configuration: configuration, host: target.name).paths(severity: .warning).issues,
+                         host: target.name, configuration: configuration)
                 let curveKeys = try controlKeys(target)
                 try Detacher(host: target, logRoot: logRoot, runDirectory: configuration.baseDirectory + "/run",
                              arguments: foregroundArguments(target.name, logRoot),
@@ -140,6 +152,13 @@ extension SupervisorCommand {
                 printError("no host with a loopback address in \(files.hosts) has agents")
                 throw CLIExit.usage
             }
+        }
+
+        /// The preflight's findings on stderr, for `--detach` and `--all`.
+        private func announce(_ findings: [ManifestIssue], host: String, configuration: Configuration) {
+            guard !findings.isEmpty else { return }
+            printError("\(host): " + Preflight.summary(of: findings, agentsOnHost: configuration.manifest?.agents(on: host).count ?? 0))
+            for finding in findings { printError("\(host): preflight: \(finding)") }
         }
 
         private func foregroundArguments(_ host: String, _ logRoot: String) -> [String] {

@@ -1,4 +1,5 @@
 import Foundation
+import SupervisorModel
 import Testing
 
 /// `supervisor import` through the built binary: legacy files in, a manifest that `check` and
@@ -42,6 +43,18 @@ struct ImportTests {
         deinit { try? FileManager.default.removeItem(at: url) }
 
         func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+        /// Creates every Python script the manifest here names, empty, where `LEGACY_ROOT`
+        /// unset puts them (this folder), as a checkout of the legacy repository would hold them.
+        func stubScripts() throws {
+            let manifest = try #require(ManifestLoader.load(path: path("agents.yaml"), environment: [:]).manifest)
+            for agent in manifest.agents {
+                let script = try #require(PythonCommand.parse(agent.command)?.script, "\(agent.command)")
+                let file = url.appendingPathComponent(script)
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                FileManager.default.createFile(atPath: file.path, contents: Data())
+            }
+        }
 
         /// Runs `supervisor ARGS` here; stdout and stderr apart.
         func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -92,6 +105,8 @@ struct ImportTests {
         #expect(warnings.contains { $0.hasPrefix("\(pc2):") && $0.contains("error_bus_port 7150") && $0.contains("ImageAnalyzer") })
         #expect(imported.stderr.contains("imported 28 agents (mainpc: 18, pc2: 10) from 2 file(s)"))
 
+        // The legacy repository: here, an empty file for each script (check looks for them).
+        try folder.stubScripts()
         let check = try folder.run(["check"])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         let checkWarnings = check.stdout.split(separator: "\n").filter { $0.contains(": warning: ") }
@@ -118,6 +133,8 @@ struct ImportTests {
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stderr.split(separator: "\n").filter { $0.contains(": warning: ") }.count == 3, "\(imported.stderr)")
         #expect(imported.stderr.contains("imported 84 agents (mainpc: 58, pc2: 26) from 2 file(s)"))
+        // The legacy repository: here, an empty file for each script (check looks for them).
+        try folder.stubScripts()
         let check = try folder.run(["check"])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("dependency cycle TTSService -> StreamingInterruptHandler -> StreamingTTSAgent -> TTSService"))

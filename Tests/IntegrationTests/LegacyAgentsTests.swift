@@ -68,4 +68,49 @@ struct LegacyAgentsTests {
         #expect(unknown.output.contains("not known"))
         try harness.stop()
     }
+
+    static let registryScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("legacy/registry_agent.py").path
+
+    @Test("registry: {agent}: the registry agent binds SERVICE_REGISTRY_PORT, which is its own port; it becomes ready and serves",
+          .timeLimit(.minutes(3)))
+    func registryAgentServes() throws {
+        let ports = try PortAllocator.free(2)
+        let client = """
+            import json, os, time, zmq
+            s = zmq.Context().socket(zmq.REQ); s.setsockopt(zmq.LINGER, 0)
+            s.connect(f"tcp://{os.environ['SERVICE_REGISTRY_HOST']}:{os.environ['SERVICE_REGISTRY_PORT']}")
+            s.send_json({"action": "register_agent", "registration_data": {"name": "Client", "port": 1234}})
+            print("registered:", s.recv_json()["status"], flush=True)
+            s.send_json({"action": "get_agent_endpoint", "agent_name": "Client"})
+            print("lookup:", json.dumps(s.recv_json(), sort_keys=True), flush=True)
+            time.sleep(600)
+            """
+        let harness = try SupervisorHarness(manifest: """
+            registry: {agent: ServiceRegistry}
+            defaults: {host: mainpc}
+            agents:
+              ServiceRegistry:
+                command: ["\(TestPython.path)", "\(Self.registryScript)"]
+                port: \(ports[0])
+                health: {kind: zmq, port: \(ports[1]), start_period: 20s}
+              Client:
+                command: ["\(TestPython.path)", client.py]
+                depends_on: [ServiceRegistry]
+            """)
+        defer { harness.cleanUp() }
+        try client.write(to: harness.directory.appendingPathComponent("client.py"), atomically: true, encoding: .utf8)
+        try harness.start()
+        try harness.waitForLine("ready: 2/2 agents", timeout: 120)
+        #expect(harness.text(of: harness.agentLog("ServiceRegistry")).contains("registry bound \(ports[0]) and \(ports[1])"))
+        #expect(!harness.logText().contains("service registry on"), "the supervisor serves no registry of its own")
+        let log = harness.agentLog("Client")
+        #expect(eventually(timeout: 30) { harness.text(of: log).contains("lookup: {\"name\": \"Client\", \"port\": 1234, \"status\": \"success\"}") },
+                "\(harness.text(of: log))")
+        #expect(harness.text(of: log).contains("registered: success"))
+        // `supervisor discover` asks the agent.
+        let discovered = try harness.run(["discover", "Client"])
+        #expect(discovered.status == 0 && discovered.output.contains("port: 1234"), "\(discovered.output)")
+        try harness.stop()
+    }
 }

@@ -10,13 +10,13 @@ struct LegacyImportMappingTests {
         try #require(try LegacyFixtures.importing([LegacyFixtures.julyMainpc, LegacyFixtures.julyPC2]).manifest)
     }
 
-    @Test("script_path becomes python3 <script> in LEGACY_ROOT, with PYTHONPATH at that root")
+    @Test("script_path becomes python3 <script> in LEGACY_ROOT, with PYTHONPATH at that root and its code folder")
     func commandAndDirectory() throws {
         let manifest = try julyPair()
         let registry = try #require(manifest["Registry"])
         #expect(registry.command == ["python3", "main_pc_code/agents/registry.py"])
         #expect(registry.cwd == ".")
-        #expect(registry.environment["PYTHONPATH"] == ".")
+        #expect(registry.environment["PYTHONPATH"] == ".:main_pc_code")
         let text = try #require(try LegacyFixtures.importing([LegacyFixtures.julyMainpc]).text)
         let moved = ManifestLoader.load(
             text: text, file: "agents.yaml", environment: ["LEGACY_ROOT": "/srv/legacy", "LEGACY_PYTHON": "/venv/bin/python"])

@@ -43,4 +43,19 @@ public final class HostLock {
     deinit {
         close(fd)
     }
+
+    /// The pid written in `<directory>/<host>.lock` while a supervisor holds it; nil when no
+    /// supervisor of that host runs (or there is no lock file). Takes nothing and writes nothing.
+    public static func holder(directory: String, host: String) -> String? {
+        let path = "\(directory)/\(host).lock"
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return nil
+        }
+        let pid = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return pid.isEmpty ? "?" : pid
+    }
 }

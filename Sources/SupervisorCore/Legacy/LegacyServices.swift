@@ -3,25 +3,28 @@ import Foundation
 import SupervisorModel
 
 /// The legacy endpoints a host's supervisor serves itself: the service registry (a ROUTER that
-/// REQ clients talk to) and the error-bus collector (a SUB bound where the agents' PUB sockets
-/// connect). Owned by the reactor thread; any bytes are answered or dropped, never fatal.
+/// REQ clients talk to, owned by the reactor thread) and the error-bus collector (a SUB bound
+/// where the agents' PUB sockets connect, on its own thread: `ErrorBusCollector`). Any bytes
+/// are answered, collected or counted, never fatal.
 final class LegacyServices {
     private(set) var registrySocket: ZMQSocket?
-    private(set) var errorSocket: ZMQSocket?
+    private(set) var collector: ErrorBusCollector?
     var registry: ServiceRegistry?
     let registryEndpoint: String?
     let errorEndpoint: String?
     /// Error reports received per agent (times), for errors per minute.
     private(set) var errorTimes: [String: [TimeInterval]] = [:]
-    /// Frames on the error bus that were not a report.
+    /// Messages on the error bus that were not a report (written to errors.log as `unparsed`).
     private(set) var malformedErrors = 0
+    /// Messages lost because the reactor did not take them in time.
+    private(set) var overflowedErrors = 0
     private let errorLog: RotatingLogFile?
     /// errors.log began or stopped losing lines, for the reactor to report.
     private var logNotices: [LogWriteNotice] = []
 
     init(manifest: Manifest, hosts: HostTable, host: String, logDirectory: String) throws {
         let address = hosts[host]?.address ?? "127.0.0.1"
-        if let registry = manifest.registry, registry.host == host {
+        if let registry = manifest.registry, registry.isServedBySupervisor, registry.host == host {
             let endpoint = ZMQEndpoint.tcp(address, port: registry.port)
             let socket = try ZMQSocket(.router)
             try socket.setOption(ZMQ_MAXMSGSIZE, int64: 1 << 20)
@@ -34,11 +37,11 @@ final class LegacyServices {
         }
         if let bus = manifest.errorBus, bus.host == host {
             let endpoint = ZMQEndpoint.tcp(address, port: bus.port)
-            let socket = try ZMQSocket(.sub)
-            try socket.setOption(ZMQ_MAXMSGSIZE, int64: 1 << 20)
-            try socket.setOption(ZMQ_SUBSCRIBE, bytes: [])
-            do { try socket.bind(endpoint) } catch { throw LegacyServiceError(what: "error bus", endpoint: endpoint, error: error) }
-            errorSocket = socket
+            do {
+                collector = try ErrorBusCollector(address: address, port: bus.port)
+            } catch {
+                throw LegacyServiceError(what: "error bus", endpoint: endpoint, error: error)
+            }
             errorEndpoint = endpoint
             let errorLog = try RotatingLogFile(path: logDirectory + "/errors.log", maxSize: 10 << 20, maxFiles: 5)
             errorLog.gapMarker = { lines, error in
@@ -56,8 +59,8 @@ final class LegacyServices {
         if let registrySocket {
             items.append((zmq_pollitem_t(socket: registrySocket.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0), .registry))
         }
-        if let errorSocket {
-            items.append((zmq_pollitem_t(socket: errorSocket.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0), .errorBus))
+        if let collector {
+            items.append((zmq_pollitem_t(socket: nil, fd: collector.wakeFD, events: Int16(ZMQ_POLLIN), revents: 0), .errorBus))
         }
         return items
     }
@@ -76,22 +79,28 @@ final class LegacyServices {
         }
     }
 
-    /// Reads waiting error-bus frames; returns the reports (malformed ones are counted).
+    /// Takes what the collector received: writes every message to errors.log (one that is
+    /// not a report as `unparsed`, counted) and returns the reports.
     func collectErrors(now: TimeInterval) -> [ErrorReport] {
-        guard let socket = errorSocket else { return [] }
+        guard let collector else { return [] }
+        let (received, overflowed) = collector.take()
         var reports: [ErrorReport] = []
-        for _ in 0..<1024 {
-            guard let frames = try? socket.receiveMessage(dontWait: true) else { break }
-            // `ERROR:{json}` in one frame, or `[topic, json]`.
-            guard let report = ErrorReport.parse(frames.last ?? []) else {
+        var text = ""
+        for message in received {
+            guard let report = message.report else {
                 malformedErrors += 1
+                text += "\(Timestamp.now()) unknown unparsed: \(message.unparsed)\n"
                 continue
             }
             reports.append(report)
             errorTimes[report.agent, default: []].append(now)
-            let line = "\(Timestamp.now()) \(report.agent) \(report.severity) \(report.type): \(report.message)\n"
-            if let change = errorLog?.append(Array(line.utf8)) { noteErrorLog(change) }
+            text += "\(Timestamp.now()) \(report.agent) \(report.severity) \(report.type): \(report.message)\n"
         }
+        if overflowed > 0 {
+            overflowedErrors += overflowed
+            text += "\(Timestamp.now()) supervisor warning: \(overflowed) error-bus messages lost (more than \(ErrorBusCollector.queueLimit) waiting)\n"
+        }
+        if !text.isEmpty, let change = errorLog?.append(Array(text.utf8)) { noteErrorLog(change) }
         return reports
     }
 
@@ -133,7 +142,14 @@ final class LegacyServices {
 
     func close() {
         registrySocket?.close()
-        errorSocket?.close()
+        collector?.close()
+        collector = nil
+    }
+
+    deinit {
+        // The collector's thread holds its socket until told to stop (a reactor whose set-up
+        // failed after this was made never runs, nor closes).
+        collector?.close()
     }
 }
 

@@ -33,4 +33,13 @@ extension Reactor {
         let own = [log.fileStatus, legacyServices?.errorLogStatus].compactMap { $0 }
         status.supervisorLogs = own.isEmpty ? nil : own
     }
+
+    /// Names, before the first spawn, every agent whose working directory, program or script is
+    /// missing. They start all the same (and fail as they would), so the rest of the host comes up.
+    func reportPreflight() {
+        let findings = options.preflightFindings
+        guard !findings.isEmpty else { return }
+        log.warn(Preflight.summary(of: findings, agentsOnHost: model.order.count))
+        for finding in findings { log.warn("preflight: \(finding)") }
+    }
 }

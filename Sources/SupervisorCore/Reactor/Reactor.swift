@@ -131,6 +131,7 @@ public final class Reactor {
         setUpLimits()
         syncRemoteWatchers()
         log.note("supervisor \(SupervisorVersion.text) starting \(model.order.count) agents of host \(options.host); logs in \(options.logDirectory)")
+        reportPreflight()
         feed(.startAll)
         while !finished {
             fireDueTimers()

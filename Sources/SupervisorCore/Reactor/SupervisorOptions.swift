@@ -49,6 +49,9 @@ public struct SupervisorOptions: Sendable {
     /// orphaned descendants come back and die with their agent. Only for a supervisor that is a
     /// process of its own (`up`): it adopts every orphan below it.
     public var containDescendants = false
+    /// What the cheap preflight found before start (`Preflight.paths`): written to
+    /// supervisor.log and stderr before the first agent is spawned. The agents still start.
+    public var preflightFindings: [ManifestIssue] = []
 
     /// `up --max-concurrent-starts`: at most this many agents starting at once, whatever the
     /// manifest's `max_concurrent_starts` says; nil: the manifest's, else twice the cores.

@@ -95,6 +95,11 @@ struct ExportPlan {
         if let port = agent.health.port { variables["HEALTH_CHECK_PORT"] = String(port) }
         if agent.legacyEnvironment {
             variables["BIND_ADDRESS"] = "0.0.0.0"
+            if let registry = manifest.registry, let server = registry.agent.flatMap({ manifest[$0] }) {
+                variables["SERVICE_REGISTRY_HOST"] = service(server.name)
+                variables["SERVICE_REGISTRY_PORT"] = String(registry.port)
+                if let port = server.health.port { variables["SERVICE_REGISTRY_HEALTH_PORT"] = String(port) }
+            }
             for dependency in dependencies(of: agent) + droppedTargets(of: agent) {
                 let stem = LegacyEnvironment.variableStem(dependency.name)
                 variables[stem + "_HOST"] = service(dependency.name)
@@ -114,7 +119,7 @@ struct ExportPlan {
     /// Why the registry and error bus are missing, when the manifest has them.
     var supervisorServiceNote: String? {
         var served: [String] = []
-        if manifest.registry != nil { served.append("the service registry (SERVICE_REGISTRY_HOST/_PORT)") }
+        if manifest.registry?.isServedBySupervisor == true { served.append("the service registry (SERVICE_REGISTRY_HOST/_PORT)") }
         if manifest.errorBus != nil { served.append("the error bus (ERROR_BUS_HOST/_PORT)") }
         if served.isEmpty { return nil }
         return "\(served.joined(separator: " and ")) \(served.count > 1 ? "are" : "is") served by the supervisor, which does not run here: those variables are not set; agents fall back to their own defaults"

@@ -37,6 +37,8 @@ public struct ImportFinding: Error, Equatable, Sendable, CustomStringConvertible
         case errorBusPort = "import.error_bus_port"
         /// A `${NAME}` without a default in a value the manifest expands.
         case undefinedVariable = "import.undefined_variable"
+        /// `--pass-ports` could not pass a port as an argument (it is a sum).
+        case portArgument = "import.port_argument"
         /// The generated manifest itself has a problem `supervisor check` reports.
         case generatedManifest = "import.generated_manifest"
     }

@@ -73,9 +73,19 @@ struct ImportedManifest: Sendable {
         var comments: [String]
     }
 
+    /// `registry`: served by an agent (`agent` set) or by the supervisor of `host` on `port`.
+    struct Registry: Sendable {
+        /// The agent that serves it, by manifest name; nil when the supervisor does.
+        var agent: String?
+        var host: String
+        var port: LegacyScalar
+        var comments: [String]
+    }
+
     var sources: [Source] = []
     var agents: [Agent] = []
     var errorBus: ErrorBus?
+    var registry: Registry?
     /// Every finding, in the order of the files and lines.
     var findings: [ImportFinding] = []
 

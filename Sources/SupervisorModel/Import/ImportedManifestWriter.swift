@@ -20,6 +20,7 @@ struct ImportedManifestWriter {
         lines.append("version: 1")
         lines.append("")
         writeDefaults(defaults)
+        writeRegistry()
         writeErrorBus()
         lines.append("agents:")
         writeAgents(defaults)
@@ -40,7 +41,11 @@ struct ImportedManifestWriter {
         let hosts = manifest.hosts
         comment("List the host\(hosts.count == 1 ? "" : "s") \(hosts.joined(separator: " and ")) in ./hosts (`name address control-port` per line).",
                 indent: 0, bullet: "- ")
-        comment("Set LEGACY_ROOT to the legacy repository root, as an absolute path (unset: this folder). Each agent runs there (cwd) with PYTHONPATH=. (that root) as `python3 <script_path>`; set LEGACY_PYTHON to use another interpreter, e.g. a virtualenv's bin/python.",
+        comment("Set LEGACY_ROOT to the legacy repository root, as an absolute path (unset: this folder). Each agent runs there (cwd) as `python3 <script_path>`, with PYTHONPATH holding that root and its host's code folder; set LEGACY_PYTHON to use another interpreter, e.g. a virtualenv's bin/python.",
+                indent: 0, bullet: "- ")
+        comment("Run `supervisor check --deep` first: it finds missing scripts, scripts that do not compile (file and line) and ports already taken, before anything starts.",
+                indent: 0, bullet: "- ")
+        comment("Some legacy agents read REDIS_URL/REDIS_HOST, NATS_SERVERS or MACHINE_TYPE, which the legacy files do not set: set them in defaults.env (or the supervisor's environment) if you run Redis or NATS (docs/import.md).",
                 indent: 0, bullet: "- ")
         if manifest.usesPortOffset {
             comment("Ports written ${PORT_OFFSET}+N are N plus PORT_OFFSET (unset: 0), as the legacy files meant.",
@@ -101,7 +106,7 @@ struct ImportedManifestWriter {
         let pythonPaths = manifest.sources.compactMap { source in
             source.environment.first { $0.key == "PYTHONPATH" }.map { "\($0.value) in \(baseName(source.file))" }
         }
-        var envNote = "From each file's environment (and global_settings.features). PYTHONPATH is \".\": the agent's cwd, LEGACY_ROOT"
+        var envNote = "From each file's environment (and global_settings.features). PYTHONPATH is \".\" (the agent's cwd, LEGACY_ROOT) and the folder most of the host's scripts are in; PYTHONUNBUFFERED=1 makes Python write each line at once instead of in blocks"
         switch pythonPaths.count {
         case 0: envNote += "."
         case 1: envNote += " (the legacy file sets \(pythonPaths[0]), meaning the repository root)."
@@ -161,7 +166,20 @@ struct ImportedManifestWriter {
         for entry in entries { lines.append("\(pad)  \(YAMLScalar.render(entry.key)): \(entry.value)") }
     }
 
-    // MARK: - Error bus
+    // MARK: - Registry and error bus
+
+    private mutating func writeRegistry() {
+        guard let registry = manifest.registry else { return }
+        for text in registry.comments { comment(text, indent: 0) }
+        lines.append("registry:")
+        if let agent = registry.agent {
+            lines.append("  agent: \(YAMLScalar.render(agent))")
+        } else {
+            lines.append("  host: \(YAMLScalar.render(registry.host))")
+            lines.append("  port: \(portText(registry.port))")
+        }
+        lines.append("")
+    }
 
     private mutating func writeErrorBus() {
         guard let bus = manifest.errorBus else { return }

@@ -38,6 +38,11 @@ public enum LegacyImport {
     ///     and `pc2_services` files pc2's.
     ///   - output: the manifest's file name, for messages about the generated text.
     public static func run(_ sources: [Source], host: String? = nil, output: String = "agents.yaml") -> Result {
+        run(sources, options: LegacyImportOptions(host: host), output: output)
+    }
+
+    /// Imports the files, in order, into one manifest, as `options` say.
+    public static func run(_ sources: [Source], options: LegacyImportOptions, output: String = "agents.yaml") -> Result {
         var findings: [ImportFinding] = []
         var configs: [LegacyConfig] = []
         for source in sources {
@@ -49,12 +54,13 @@ public enum LegacyImport {
         guard configs.count == sources.count, !configs.isEmpty else {
             return Result(text: nil, findings: findings, manifest: nil, agentCounts: [])
         }
-        var importer = LegacyImporter(hostOverride: host)
+        var importer = LegacyImporter(options: options)
         let imported = importer.importConfigs(configs)
         findings += imported.findings
         findings = ordered(findings, files: sources.map(\.file))
         var writer = ImportedManifestWriter(manifest: ImportedManifest(
-            sources: imported.sources, agents: imported.agents, errorBus: imported.errorBus, findings: findings))
+            sources: imported.sources, agents: imported.agents, errorBus: imported.errorBus, registry: imported.registry,
+            findings: findings))
         let text = writer.render()
 
         // The output must pass `check`: anything it reports beyond the cycles (already reported

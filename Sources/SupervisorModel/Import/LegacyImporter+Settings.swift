@@ -32,8 +32,13 @@ extension LegacyImporter {
     mutating func sharedSettings(_ config: LegacyConfig, source: Int) -> SharedSettings {
         var shared = SharedSettings()
         // PYTHONPATH is the legacy root ("/app" in the container, "${PWD}/.." beside pc2_code):
-        // "." is the agent's cwd, LEGACY_ROOT, and Python makes it absolute at start-up.
-        shared.env.append(Entry(key: "PYTHONPATH", value: "."))
+        // "." is the agent's cwd, LEGACY_ROOT, and Python makes it absolute at start-up. The
+        // host's code folder follows, for the agents' `import utils.…` of modules kept there.
+        let folder = Self.codeFolder(of: config.agents.compactMap(\.scriptPath))
+        shared.env.append(Entry(key: "PYTHONPATH", value: YAMLScalar.render(folder.map { ".:" + $0 } ?? ".")))
+        // Python buffers stdout in blocks when it is not a terminal: lines would reach the log
+        // late, in bursts, and be lost when the agent is killed.
+        shared.env.append(Entry(key: "PYTHONUNBUFFERED", value: YAMLScalar.render("1")))
         for setting in config.environment + config.features where setting.key != "PYTHONPATH" {
             let value = expandable(setting, file: config.file, section: "environment")
             set(&shared.env, Entry(key: setting.key, value: YAMLScalar.render(value)))
@@ -76,6 +81,36 @@ extension LegacyImporter {
             }
         }
         return shared
+    }
+
+    /// The folder most scripts of one file live in (`main_pc_code`, `pc2_code`): the first
+    /// component of their paths, when at least half of them share it. Nil otherwise.
+    static func codeFolder(of scripts: [String]) -> String? {
+        let folders = scripts.compactMap { path -> String? in
+            let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+            guard parts.count >= 2, let first = parts.first, first != ".", first != "..", !first.contains(":") else { return nil }
+            return String(first)
+        }
+        guard let folder = ImportedManifest.majority(folders) else { return nil }
+        return 2 * folders.filter { $0 == folder }.count >= scripts.count ? folder : nil
+    }
+
+    /// `--pass-ports`: `--port N` and `--health-check-port M`, unless the agent's own arguments
+    /// already give them. A port written as a sum (`${PORT_OFFSET}+7200`) is summed only in the
+    /// manifest's integer fields, not in a command argument: it is not passed, and reported.
+    mutating func portArguments(_ legacy: LegacyAgent, file: String) -> [String] {
+        guard options.passPorts else { return [] }
+        var arguments: [String] = []
+        for (flag, port) in [("--port", legacy.port), ("--health-check-port", legacy.healthCheckPort)] {
+            guard let port, !legacy.arguments.contains(where: { $0 == flag || $0.hasPrefix(flag + "=") }) else { continue }
+            guard port.isNumber else {
+                warn(.portArgument, file, port.line, legacy.name,
+                     "--pass-ports: \(flag) is not passed, because the port \(port.text) is a sum, which a command argument cannot hold (the agent still gets it as \(flag == "--port" ? "AGENT_PORT" : "HEALTH_CHECK_PORT"))")
+                continue
+            }
+            arguments += [flag, port.text]
+        }
+        return arguments
     }
 
     /// One agent's full `env`, `health` and `limits`.

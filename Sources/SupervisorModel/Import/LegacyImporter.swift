@@ -4,8 +4,9 @@ import Foundation
 /// renames names reused across hosts, resolves dependencies, and finds the defects a manifest
 /// cannot hold (cycles, the error bus on an agent's port, unknown and cross-host dependencies).
 struct LegacyImporter {
-    /// `--host`: every file's host. Otherwise each file's schema decides.
-    var hostOverride: String?
+    /// `--host`, `--pass-ports`, `--registry`.
+    let options: LegacyImportOptions
+    var hostOverride: String? { options.host }
 
     /// The interpreter every agent's script runs with.
     static let python = "${LEGACY_PYTHON:-python3}"
@@ -14,20 +15,25 @@ struct LegacyImporter {
 
     var result = ImportedManifest()
     /// host -> legacy name -> index in `result.agents`.
-    private var agentIndex: [String: [String: Int]] = [:]
+    var agentIndex: [String: [String: Int]] = [:]
+    /// The agent that is the legacy service registry, by index in `result.agents`.
+    var registryIndex: Int?
 
-    init(hostOverride: String?) {
-        self.hostOverride = hostOverride
+    init(options: LegacyImportOptions) {
+        self.options = options
     }
 
     /// Imports the files in order; agents keep the order of their files.
     mutating func importConfigs(_ configs: [LegacyConfig]) -> ImportedManifest {
         result = ImportedManifest()
         agentIndex = [:]
+        registryIndex = nil
         for config in configs { add(config) }
+        placeRegistry()
         resolveDependencies()
         findCycles()
         for (index, config) in configs.enumerated() { placeErrorBus(config, source: index) }
+        removeRegistryAgentIfServedBySupervisor()
         return result
     }
 
@@ -56,7 +62,8 @@ struct LegacyImporter {
             let name = manifestName(for: legacy, host: host, file: config.file)
             var agent = ImportedManifest.Agent(
                 name: name, legacyName: legacy.name, host: host, source: sourceIndex, line: legacy.line,
-                group: legacy.group, command: [Self.python, script] + legacy.arguments, port: legacy.port,
+                group: legacy.group, command: [Self.python, script] + legacy.arguments + portArguments(legacy, file: config.file),
+                port: legacy.port,
                 healthPort: legacy.healthCheckPort, required: legacy.required ?? false,
                 legacyDependencies: legacy.dependencies, scriptPath: script)
             agent.settings = settings(of: legacy, shared: shared, file: config.file)
@@ -124,11 +131,19 @@ struct LegacyImporter {
             var kept: [String] = []
             for dependency in agent.legacyDependencies {
                 if let target = agentIndex[agent.host]?[dependency.name] {
+                    if let reason = servedBySupervisor(target) {
+                        result.agents[index].leftOut.append(.init(name: dependency.name, reason: reason))
+                        continue
+                    }
                     let name = result.agents[target].name
                     if !kept.contains(name) { kept.append(name) }
                     if !result.agents[target].required { result.agents[index].notRequired.insert(name) }
                 } else if let otherHost = agentIndex.keys.sorted().first(where: { agentIndex[$0]?[dependency.name] != nil }),
                           let target = agentIndex[otherHost]?[dependency.name] {
+                    if let reason = servedBySupervisor(target) {
+                        result.agents[index].leftOut.append(.init(name: dependency.name, reason: reason))
+                        continue
+                    }
                     let name = "\(otherHost)/\(result.agents[target].name)"
                     warn(.crossHostDependency, file, dependency.line, agent.legacyName,
                          "depends on '\(dependency.name)', an agent of host \(otherHost); kept as '\(name)': \(agent.host)'s supervisor waits for it through \(otherHost)'s supervisor")

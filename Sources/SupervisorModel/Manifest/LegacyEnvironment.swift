@@ -42,6 +42,10 @@ public struct LegacyEnvironment: Sendable {
         if let registry = manifest.registry, let host = hosts[registry.host] {
             variables["SERVICE_REGISTRY_HOST"] = host.address
             variables["SERVICE_REGISTRY_PORT"] = String(registry.port)
+            // A registry agent binds these as its own ports when it is given no others.
+            if let agent = registry.agent, let port = manifest[agent]?.health.port {
+                variables["SERVICE_REGISTRY_HEALTH_PORT"] = String(port)
+            }
         }
         if let bus = manifest.errorBus, let host = hosts[bus.host] {
             variables["ERROR_BUS_HOST"] = host.address

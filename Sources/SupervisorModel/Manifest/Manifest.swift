@@ -48,15 +48,23 @@ public struct Manifest: Equatable, Sendable {
     }
 }
 
-/// An endpoint the supervisor of `host` serves itself (registry, error bus).
+/// A legacy endpoint (registry, error bus): served by the supervisor of `host` itself, or, for
+/// the registry, by one of the agents (`registry: {agent: Name}`): then `host` and `port` are
+/// that agent's, and the supervisor binds nothing.
 public struct ServiceEndpoint: Equatable, Sendable {
     public var host: String
     public var port: Int
     public var line: Int?
+    /// The agent that serves the endpoint; nil when the supervisor of `host` does.
+    public var agent: String?
 
-    public init(host: String, port: Int, line: Int? = nil) {
+    public init(host: String, port: Int, line: Int? = nil, agent: String? = nil) {
         self.host = host
         self.port = port
         self.line = line
+        self.agent = agent
     }
+
+    /// True when the supervisor of `host` binds the endpoint.
+    public var isServedBySupervisor: Bool { agent == nil }
 }

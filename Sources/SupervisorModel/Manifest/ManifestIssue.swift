@@ -30,6 +30,14 @@ public struct ManifestIssue: Error, Equatable, Sendable, CustomStringConvertible
         case portConflict = "manifest.port_conflict"
         case dependencyCycle = "manifest.dependency_cycle"
         case commandNotFound = "manifest.command_not_found"
+        /// The agent's working directory is missing (or not a directory).
+        case cwdNotFound = "manifest.cwd_not_found"
+        /// A Python command's script is missing (or not a readable file).
+        case scriptNotFound = "manifest.script_not_found"
+        /// A Python script does not compile (`check --deep`).
+        case scriptSyntax = "manifest.script_syntax"
+        /// Another process already listens on an agent's port or health port (`check --deep`).
+        case portInUse = "manifest.port_in_use"
         case hostsSyntax = "hosts.syntax"
         case duplicateHost = "hosts.duplicate"
     }

@@ -96,7 +96,7 @@ public enum ManifestLoader {
             }
         }
         var manifest = Manifest(file: file, agents: agents, positions: positions)
-        manifest.registry = services["registry"]
+        manifest.registry = services["registry"].flatMap { servingAgent($0, agents: agents, reader: &reader) }
         manifest.errorBus = services["error_bus"]
         manifest.maxConcurrentStarts = maxConcurrentStarts
         manifest.startSettle = startSettle
@@ -119,21 +119,57 @@ public enum ManifestLoader {
         return load(text: text, file: path, environment: environment, hosts: hosts, strict: strict, machineCores: machineCores)
     }
 
+    /// `{host, port}`, or for the registry `{agent: Name}` (resolved by `servingAgent` once the
+    /// agents are read; host and port are placeholders until then).
     private static func serviceEndpoint(
         _ node: Node, _ place: ManifestReader.Place, reader: inout ManifestReader
     ) -> ServiceEndpoint? {
-        guard let pairs = reader.mapping(node, place, allowed: ["host", "port"]) else { return nil }
+        let allowsAgent = place.key == "registry"
+        guard let pairs = reader.mapping(node, place, allowed: allowsAgent ? ["host", "port", "agent"] : ["host", "port"]) else {
+            return nil
+        }
         var host: String?
         var port: Int?
+        var agent: String?
         for (key, value) in pairs {
             if key == "host" { host = reader.string(value, place.child("host")) }
             if key == "port" { port = reader.port(value, place.child("port")) }
+            if key == "agent" { agent = reader.string(value, place.child("agent")) }
+        }
+        if let agent {
+            guard host == nil, port == nil else {
+                reader.report(.badValue, "give either agent (the agent that serves it) or host and port (the supervisor serves it), not both",
+                              at: node, place)
+                return nil
+            }
+            return ServiceEndpoint(host: "", port: 0, line: node.mark?.line, agent: agent)
         }
         guard let host, let port else {
-            reader.report(.missingKey, "needs both host and port", at: node, place)
+            reader.report(.missingKey, allowsAgent ? "needs host and port, or agent" : "needs both host and port", at: node, place)
             return nil
         }
         return ServiceEndpoint(host: host, port: port, line: node.mark?.line)
+    }
+
+    /// `registry: {agent: Name}`: the agent's host and port; an unknown agent, or one without a
+    /// port, is an error.
+    private static func servingAgent(
+        _ endpoint: ServiceEndpoint, agents: [AgentSpec], reader: inout ManifestReader
+    ) -> ServiceEndpoint? {
+        guard let name = endpoint.agent else { return endpoint }
+        let place = ManifestReader.Place(agent: nil, key: "registry.agent")
+        guard let spec = agents.first(where: { $0.name == name }) else {
+            var message = "'\(name)' is not an agent in this manifest"
+            if let close = Spelling.closest(to: name, among: agents.map(\.name)) { message += "; did you mean '\(close)'?" }
+            reader.append(ManifestIssue(.unknownDependency, file: reader.file, line: endpoint.line, key: place.key, message: message))
+            return nil
+        }
+        guard let port = spec.port else {
+            reader.append(ManifestIssue(.missingKey, file: reader.file, line: endpoint.line, key: place.key,
+                                        message: "agent '\(name)' serves the registry but has no port"))
+            return nil
+        }
+        return ServiceEndpoint(host: spec.host, port: port, line: endpoint.line, agent: name)
     }
 
     private static func requireEssentials(_ spec: AgentSpec, at node: Node, reader: inout ManifestReader) {

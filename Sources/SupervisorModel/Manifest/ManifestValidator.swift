@@ -96,9 +96,10 @@ struct ManifestValidator {
 
     /// The registry and error bus are served by a host's supervisor: the host must exist and
     /// the port must not be an agent's (the legacy pc2 file put its error bus on an agent port).
+    /// A registry served by an agent (`registry: {agent: X}`) is that agent's own port.
     private func checkServices(_ issues: inout [ManifestIssue]) {
         for (key, endpoint) in [("registry", manifest.registry), ("error_bus", manifest.errorBus)] {
-            guard let endpoint else { continue }
+            guard let endpoint, endpoint.isServedBySupervisor else { continue }
             func report(_ code: ManifestIssue.Code, _ message: String) {
                 issues.append(ManifestIssue(code, file: manifest.file, line: endpoint.line, key: key, message: message))
             }
@@ -115,7 +116,8 @@ struct ManifestValidator {
                 report(.portConflict, "port \(endpoint.port) is the control or event port of host '\(endpoint.host)'")
             }
         }
-        if let registry = manifest.registry, let bus = manifest.errorBus, registry.host == bus.host, registry.port == bus.port {
+        if let registry = manifest.registry, let bus = manifest.errorBus, registry.host == bus.host, registry.port == bus.port,
+           registry.isServedBySupervisor {
             issues.append(ManifestIssue(.portConflict, file: manifest.file, line: bus.line, key: "error_bus",
                                         message: "the error bus and the registry cannot share port \(bus.port)"))
         }
