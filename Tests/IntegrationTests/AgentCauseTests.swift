@@ -41,7 +41,7 @@ struct AgentCauseTests {
             "failed: Syntax: SyntaxError: unmatched ')' (syntax_error_agent.py:10); exit code 1",
             "failed: Names: NameError: name 'join_path' is not defined (name_error_agent.py:6); exit code 1",
             "failed: Clash: OSError: [Errno 98] Address already in use (port_clash_agent.py:14); exit code 1",
-            "failed: Quitter: Error in main: model manager did not answer at 127.0.0.1:5570; exit code 0",
+            "failed: Quitter: Error in main: model manager did not answer at 127.0.0.1:5570; exited 0 before becoming ready",
             "failed: Shell: fatal: no configuration at /etc/shell-agent.conf; exit code 3",
             "blocked: Waiter (waits for Clash)",
         ] {
