@@ -16,7 +16,7 @@ public struct ErrorReport: Equatable, Sendable {
         var body = bytes[...]
         let prefix = Array("ERROR:".utf8)
         if body.starts(with: prefix) { body = body.dropFirst(prefix.count) }
-        guard let object = JSONValue.parse(Array(body))?.object else { return nil }
+        guard let object = JSONValue.parse(body)?.object else { return nil }
         let nested = object["error"]?.object ?? [:]
         func text(_ keys: [String], in source: [String: JSONValue]) -> String? {
             for key in keys {
