@@ -3,6 +3,10 @@ public struct ControlError: Error, Equatable, Sendable, Codable, CustomStringCon
     /// Stable error codes (the wire form is the raw value).
     public enum Code: String, Sendable, Codable {
         case malformed = "request.malformed"
+        /// The request's bytes are not UTF-8 text (UTF-16, Latin-1, a lone surrogate, ...).
+        case notUTF8 = "request.not_utf8"
+        /// The request's JSON has the same key twice in one object, at any depth.
+        case duplicateKey = "request.duplicate_key"
         case unsupportedVersion = "request.unsupported_version"
         case unknownCommand = "request.unknown_command"
         case badArgument = "request.bad_argument"
