@@ -148,6 +148,17 @@ struct ControlRequestTests {
         #expect(!far.message.contains("did you mean"))
     }
 
+    @Test("a megabyte-long command or argument name is refused at once, with a short message")
+    func hugeNames() throws {
+        let name = String(repeating: "x", count: 900_000)
+        let command = try Self.refusal(#"{"v": 1, "cmd": "\#(name)"}"#)
+        #expect(command.code == .unknownCommand)
+        #expect(command.message.utf8.count < 300, "\(command.message.prefix(300))")
+        #expect(command.message.contains("(900000 bytes)"))
+        let argument = try Self.refusal(#"{"v": 1, "cmd": "ping", "args": {"\#(name)": 1}}"#)
+        #expect(argument.code == .badArgument && argument.message.utf8.count < 300)
+    }
+
     static let badArguments: [(String, String)] = [
         (#"{"v": 1, "cmd": "ping", "args": {"verbose": true}}"#, #"ping takes no arguments; "verbose" is not one"#),
         (#"{"v": 1, "cmd": "stop", "args": {"agents": ["Api"], "force": true}}"#,

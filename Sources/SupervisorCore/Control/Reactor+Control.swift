@@ -118,7 +118,7 @@ extension Reactor {
     private func unknownAgent(_ name: String) -> ControlError {
         let close = Spelling.closeMatches(to: name, among: model.order)
         let hint = close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"
-        return ControlError(.agentNotFound, "no agent named \"\(name)\" on host \(options.host)\(hint)", details: close)
+        return ControlError(.agentNotFound, "no agent named \(ControlError.quote(name)) on host \(options.host)\(hint)", details: close)
     }
 
     /// Publishes a state change, and an error event for crashes and failures.

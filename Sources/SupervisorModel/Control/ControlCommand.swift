@@ -62,7 +62,7 @@ public struct ControlRequest: Equatable, Sendable {
             return ControlError(.notUTF8, "the request is not UTF-8 text: \(problem.description)")
         case .duplicateKey:
             return ControlError(.duplicateKey,
-                                "the request has the key \"\(problem.pathText)\" more than once (at byte \(problem.offset)); each key may appear only once")
+                                "the request has the key \(ControlError.quote(problem.pathText)) more than once (at byte \(problem.offset)); each key may appear only once")
         case .tooDeep, .syntax:
             return ControlError(.malformed, "the request is not a JSON object: \(problem.description)")
         }
@@ -128,13 +128,13 @@ public enum ControlCommand: Equatable, Sendable {
             "start": ["agents", "with_deps"], "stop": ["agents"], "restart": ["agents"], "logs": ["agent", "lines"],
         ]
         guard let keys = allowed[name] else {
-            var message = "unknown command \"\(name)\"; commands: \(names.joined(separator: ", "))"
+            var message = "unknown command \(ControlError.quote(name)); commands: \(names.joined(separator: ", "))"
             if let close = Spelling.closest(to: name, among: names) { message += "; did you mean \"\(close)\"?" }
             return .failure(ControlError(.unknownCommand, message))
         }
         if let extra = args.keys.sorted().first(where: { !keys.contains($0) }) {
             let expected = keys.isEmpty ? "no arguments" : "arguments: \(keys.joined(separator: ", "))"
-            return .failure(ControlError(.badArgument, "\(name) takes \(expected); \"\(extra)\" is not one"))
+            return .failure(ControlError(.badArgument, "\(name) takes \(expected); \(ControlError.quote(extra)) is not one"))
         }
         var agents: [String] = []
         if let value = args["agents"] {

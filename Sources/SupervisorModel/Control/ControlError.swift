@@ -34,4 +34,15 @@ public struct ControlError: Error, Equatable, Sendable, Codable, CustomStringCon
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
+
+    /// Longest piece of a client's text a message repeats: a refusal of a megabyte-long name
+    /// must not cost a megabyte reply and event.
+    public static let echoLimit = 80
+
+    /// `text` in double quotes for a message, cut to `echoLimit` characters (`"abc..."`, with
+    /// the full length) when longer.
+    public static func quote(_ text: String) -> String {
+        guard text.utf8.count > echoLimit, text.count > echoLimit else { return "\"\(text)\"" }
+        return "\"\(text.prefix(echoLimit))...\" (\(text.utf8.count) bytes)"
+    }
 }
