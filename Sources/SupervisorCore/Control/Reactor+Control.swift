@@ -26,6 +26,8 @@ extension Reactor {
                 }
             }
             control.reply(incoming.envelope, reply.bytes)
+            // A flood of refusals is counted, not announced one by one (see RefusalThrottle).
+            guard reply.ok || control.refusals.admit(now: MonotonicClock.now()) else { continue }
             var event: [String: Any] = ["cmd": commandName, "client": incoming.client.description, "ok": reply.ok]
             if let error = reply.error { event["error"] = ["code": error.code.rawValue, "message": error.message] }
             events?.publish(.systemCommands, event)
@@ -33,6 +35,13 @@ extension Reactor {
                 log.note("control: \(request.command.name) from \(incoming.client.description): \(reply.ok ? "ok" : reply.error?.message ?? "error")")
             }
         }
+    }
+
+    /// Sums up the refusals that were not announced one by one, once their second is over.
+    func publishRefusalSummary(now: TimeInterval) {
+        guard let control, let count = control.refusals.takeSummary(now: now) else { return }
+        log.note("control: \(count) more refused requests in the last \(Int(control.refusals.window)) s were not announced one by one")
+        events?.publish(.systemCommands, ["cmd": "?", "client": "-", "ok": false, "suppressed": count])
     }
 
     private func execute(_ command: ControlCommand, id: String?) -> ControlReply {
