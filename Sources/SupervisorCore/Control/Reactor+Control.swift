@@ -48,7 +48,7 @@ extension Reactor {
         let now = MonotonicClock.now()
         switch command {
         case .ping:
-            return .success(["pong": true, "host": options.host, "pid": Int(getpid())], id: id)
+            return .success(["pong": true, "host": options.host, "pid": Int(getpid()), "instance": instance], id: id)
         case .version:
             return .success(["version": SupervisorVersion.text, "protocol": ControlRequest.version, "zmq": ZMQContext.version], id: id)
         case .status(let names):
