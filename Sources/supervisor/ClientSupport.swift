@@ -136,21 +136,24 @@ final class ClientContext {
         }
     }
 
-    /// Exit 3 with one line when no supervisor of `targets` listens (ZeroMQ connects never
-    /// fail, so a subscriber would otherwise wait forever in silence); a refused key is an error.
-    func requireRunning(_ targets: [HostTable.Host]) throws {
-        var running = 0
+    /// The targets whose supervisor answers a `ping`, with the `instance` it named. Exit 3 with
+    /// one line per host when none does (ZeroMQ connects never fail, so a subscriber would
+    /// otherwise wait forever in silence); a refused key is an error.
+    func requireRunning(_ targets: [HostTable.Host]) throws -> [(host: HostTable.Host, instance: String?)] {
+        var running: [(host: HostTable.Host, instance: String?)] = []
         for target in targets {
-            switch try client(for: target).request("ping", timeout: 5) {
+            switch try client(for: target).requestValue("ping", timeout: 5) {
             case .failure(let error) where error.code == .unreachable:
                 continue
             case .failure(let error) where error.code == .unauthenticated:
                 throw fail(error, host: target)
-            default:
-                running += 1
+            case .failure:
+                running.append((target, nil))
+            case .success(let data):
+                running.append((target, data.object?["instance"]?.string))
             }
         }
-        guard running == 0 else { return }
+        guard running.isEmpty else { return running }
         for target in targets {
             printError("\(target.name): no supervisor running (nothing listens on \(ControlClient(host: target).endpoint))")
         }

@@ -9,9 +9,18 @@ extension SupervisorCommand {
     struct Events: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the event stream, one JSON event per line.",
-            discussion: "Topics: agent.state, agent.health, agent.metrics, agent.errors, remote.host, remote.dependency, system.commands (prefixes match).")
+            discussion: """
+                Topics: agent.state, agent.health, agent.metrics, agent.errors, remote.host, remote.dependency, \
+                system.commands (prefixes match).
 
-        @Argument(help: "The host (default: every host in the hosts file).")
+                Follows the supervisors that answer when it starts (exit 3 if none does). When one of them \
+                goes away it says so on stderr ("the supervisor of HOST stopped" or "... restarted") and exits \
+                with status 3: it stopped when its event connection is lost and a ping then gets no answer \
+                within 3 s (ZeroMQ heartbeats notice a silent network the same way); it restarted when an event \
+                or a ping names another instance. Events of the new run are not printed.
+                """)
+
+        @Argument(help: "The host (default: every host in the hosts file whose supervisor answers).")
         var host: String?
 
         @Option(name: .long, help: "Only events whose topic starts with this (repeatable).")
@@ -26,30 +35,24 @@ extension SupervisorCommand {
 
         func run() throws {
             let context = try ClientContext(files: files, keys: keys)
-            let targets = try context.targets(host)
-            try context.requireRunning(targets)
-            // One SUB per host: each may need its own CurveZMQ server key.
-            var sockets: [ZMQSocket] = []
-            for target in targets {
-                let client = try context.client(for: target)
-                let socket = try ZMQSocket(.sub)
-                try client.credentials?.apply(to: socket)
-                for prefix in topic.isEmpty ? [""] : topic {
-                    try socket.setOption(ZMQ_SUBSCRIBE, bytes: Array(prefix.utf8))
-                }
-                try socket.connect(client.eventsEndpoint)
-                sockets.append(socket)
+            // One follower per running host: each may need its own CurveZMQ server key.
+            let followers = try context.requireRunning(try context.targets(host)).map { target in
+                try EventFollower(host: target.host, instance: target.instance, topics: topic,
+                                  credentials: try context.credentials(for: target.host))
             }
             var printed = 0
             while count.map({ printed < $0 }) ?? true {
-                var items = sockets.map { zmq_pollitem_t(socket: $0.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0) }
-                guard zmq_poll(&items, Int32(items.count), 1000) > 0 else { continue }
-                for (socket, item) in zip(sockets, items) where item.revents != 0 {
-                    while count.map({ printed < $0 }) ?? true, let frames = try socket.receiveMessage(dontWait: true),
-                          let body = frames.last {
-                        print(String(decoding: body, as: UTF8.self))
-                        flushStandardOutput()
-                        printed += 1
+                var items = followers.flatMap(\.pollItems)
+                let untilDeadline = followers.compactMap(\.nextDeadline).min().map { ($0 - MonotonicClock.now()) * 1000 }
+                _ = zmq_poll(&items, Int32(items.count), Int(min(1000, max(1, (untilDeadline ?? 1000).rounded(.up)))))
+                for follower in followers where count.map({ printed < $0 }) ?? true {
+                    let (bodies, verdict) = follower.receive(now: MonotonicClock.now(), limit: count.map { $0 - printed })
+                    for body in bodies { print(String(decoding: body, as: UTF8.self)) }
+                    printed += bodies.count
+                    flushStandardOutput()
+                    if let verdict {
+                        printError(follower.explain(verdict))
+                        throw CLIExit.notRunning
                     }
                 }
             }

@@ -112,4 +112,56 @@ extension ControlCommandLineTests {
         #expect(after.pid("api") != oldApi)
         try session.harness.stop()
     }
+
+    @Test("events ends with exit 3 and a line on stderr when its supervisor stops", .timeLimit(.minutes(3)))
+    func eventsEndWhenTheSupervisorStops() throws {
+        let session = try Session(manifest: """
+            agents:
+              idle:
+                host: mainpc
+                command: ["sleep", "1000"]
+                health: {kind: none, start_period: 100ms}
+            """)
+        defer { session.close() }
+        try session.up()
+        let events = try session.background(["events", "mainpc"])
+        #expect(eventually(timeout: 60) { Self.isConnected(pid: events.process.processIdentifier, toPort: session.controlPort + 1) },
+                "events never connected to port \(session.controlPort + 1): \(events.text)")
+        #expect(try session.harness.stop() == 0)
+        // Told by the lost connection and a ping left unanswered for 3 s.
+        #expect(events.waitForExit(timeout: 60), "events kept running after its supervisor stopped:\n\(events.text)")
+        #expect(events.process.terminationStatus == 3, "\(events.text)")
+        let message = "the supervisor of mainpc stopped: no answer on tcp://127.0.0.1:\(session.controlPort) for 3 s"
+        #expect(events.text.contains(message), "\(events.text)")
+    }
+
+    @Test("events ends with exit 3 when another run of the supervisor takes over, and prints none of its events",
+          .timeLimit(.minutes(3)))
+    func eventsEndWhenTheSupervisorRestarts() throws {
+        let session = try Session(manifest: """
+            agents:
+              idle:
+                host: mainpc
+                command: ["sleep", "1000"]
+                health: {kind: none, start_period: 100ms}
+            """)
+        defer { session.close() }
+        try session.up()
+        let first = try #require(try session.snapshot()?.json["instance"] as? String)
+        let events = try session.background(["events", "mainpc", "--topic", "agent.state"])
+        #expect(eventually(timeout: 60) { Self.isConnected(pid: events.process.processIdentifier, toPort: session.controlPort + 1) },
+                "events never connected to port \(session.controlPort + 1): \(events.text)")
+        // SIGKILL: the agents die with it; a new supervisor binds the same ports at once.
+        try session.harness.stop(signal: SIGKILL)
+        try session.harness.start()
+        #expect(events.waitForExit(timeout: 60), "events kept running after its supervisor was replaced:\n\(events.text)")
+        #expect(events.process.terminationStatus == 3, "\(events.text)")
+        let second = try session.waitForStatus("the new supervisor") { $0.json["instance"] as? String != first }
+        let now = try #require(second.json["instance"] as? String)
+        // Mostly the new run answers the ping first; on a slow machine the ping may time out.
+        let restarted = "the supervisor of mainpc restarted (instance \(first), now \(now))"
+        #expect(events.text.contains(restarted) || events.text.contains("the supervisor of mainpc stopped"), "\(events.text)")
+        #expect(!events.text.contains(#""instance":"\#(now)""#), "printed an event of the new run:\n\(events.text)")
+        try session.harness.stop()
+    }
 }

@@ -74,6 +74,54 @@ struct ControlRequestTests {
         #expect(error.message.contains(message), "\(error.message)")
     }
 
+    static let duplicateKeys: [(String, String)] = [
+        (#"{"v":1,"cmd":"down","cmd":"ping"}"#, "cmd"),
+        (#"{"v":1,"cmd":"ping","cmd":"down"}"#, "cmd"),
+        (#"{"v":1,"v":1,"cmd":"ping"}"#, "v"),
+        (#"{"v":1,"cmd":"stop","args":{"agents":["Api"],"agents":["all"]}}"#, "args.agents"),
+        (#"{"v":1,"cmd":"status","id":"a","id":"b"}"#, "id"),
+        (#"{"v":1,"cmd":"ping","extra":[{"k":1,"k":2}]}"#, "extra[0].k"),
+    ]
+
+    // The first key used to win: {"cmd":"down","cmd":"ping"} ran down, while another reader
+    // of the same bytes would see ping.
+    @Test("a request with the same key twice, at any depth, is refused and runs nothing", arguments: duplicateKeys)
+    func duplicateKey(json: String, key: String) throws {
+        let error = try Self.refusal(json)
+        #expect(error.code == .duplicateKey)
+        #expect(error.code.rawValue == "request.duplicate_key")
+        #expect(error.message.contains("the key \"\(key)\" more than once"), "\(error.message)")
+    }
+
+    static let notUTF8: [([UInt8], String)] = [
+        ([0xFF, 0xFE] + Array(#"{"v":1,"cmd":"ping"}"#.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }), "UTF-16"),
+        (Array(#"{"v":1,"cmd":"ping"}"#.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }), "UTF-16"),
+        (Array(#"{"v":1,"cmd":"status","args":{"agents":["caf"#.utf8) + [0xE9] + Array(#""]}}"#.utf8), "incomplete"),
+        (Array(#"{"v":1,"cmd":"ping","id":""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8), "surrogate"),
+        (Array(#"{"v":1,"cmd":"ping","id":""#.utf8) + [0xC0, 0xAF] + Array(#""}"#.utf8), "overlong"),
+        (Array(#"{"v":1,"cmd":"ping","id":"\udc00"}"#.utf8), "lone surrogate"),
+    ]
+
+    @Test("a request that is not UTF-8 text is refused as not_utf8", arguments: notUTF8)
+    func notUTF8Request(bytes: [UInt8], message: String) throws {
+        let result = ControlRequest.parse(bytes)
+        let error: ControlError? = if case .failure(let error) = result { error } else { nil }
+        let refusal = try #require(error, "accepted: \(result)")
+        #expect(refusal.code == .notUTF8)
+        #expect(refusal.code.rawValue == "request.not_utf8")
+        #expect(refusal.message.hasPrefix("the request is not UTF-8 text: "), "\(refusal.message)")
+        #expect(refusal.message.contains(message), "\(refusal.message)")
+    }
+
+    @Test("syntax errors say where, trailing bytes and too deep nesting are malformed")
+    func syntaxDetails() throws {
+        let trailing = try Self.refusal(#"{"v":1,"cmd":"ping"} {"v":1,"cmd":"down"}"#)
+        #expect(trailing.code == .malformed)
+        #expect(trailing.message.contains("after the end of the JSON value at byte 21"), "\(trailing.message)")
+        let deep = try Self.refusal(#"{"v":1,"cmd":"ping","x":"# + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "}")
+        #expect(deep.code == .malformed && deep.message.contains("nested more than"), "\(deep.message)")
+    }
+
     @Test("a request of another protocol version is refused as unsupported")
     func wrongVersion() throws {
         for version in [0, 2, 99] {
@@ -98,6 +146,17 @@ struct ControlRequestTests {
         let far = try Self.refusal(#"{"v": 1, "cmd": "frobnicate"}"#)
         #expect(far.code == .unknownCommand)
         #expect(!far.message.contains("did you mean"))
+    }
+
+    @Test("a megabyte-long command or argument name is refused at once, with a short message")
+    func hugeNames() throws {
+        let name = String(repeating: "x", count: 900_000)
+        let command = try Self.refusal(#"{"v": 1, "cmd": "\#(name)"}"#)
+        #expect(command.code == .unknownCommand)
+        #expect(command.message.utf8.count < 300, "\(command.message.prefix(300))")
+        #expect(command.message.contains("(900000 bytes)"))
+        let argument = try Self.refusal(#"{"v": 1, "cmd": "ping", "args": {"\#(name)": 1}}"#)
+        #expect(argument.code == .badArgument && argument.message.utf8.count < 300)
     }
 
     static let badArguments: [(String, String)] = [

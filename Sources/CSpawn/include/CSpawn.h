@@ -75,4 +75,10 @@ int cspawn_become_subreaper(void);
 /// pipe2(fds, O_CLOEXEC). Returns 0 or -1 with errno.
 int cspawn_pipe_cloexec(int fds[2]);
 
+/// mallopt(M_MMAP_THRESHOLD, bytes): allocations of at least `bytes` get their own mapping and
+/// go back to the kernel when freed. Setting it also stops glibc from raising the threshold by
+/// itself after each large free (which lets freed megabyte buffers pile up in the heap).
+/// Returns 1 on success, 0 otherwise (as mallopt).
+int cspawn_set_mmap_threshold(size_t bytes);
+
 #endif

@@ -24,15 +24,64 @@ public final class ControlClient {
         guard TCPConnectProbe.accepts(address: host.address, port: host.controlPort, timeout: min(timeout, 3)) else {
             return .failure(unreachable())
         }
+        let id = String(UInt32.random(in: 0...UInt32.max))
+        let body: [String: Any] = ["v": ControlRequest.version, "cmd": command, "args": args, "id": id]
+        guard let bytes = try? JSONSerialization.data(withJSONObject: body) else {
+            return .failure(ControlError(.badArgument, "the arguments of \(command) are not JSON"))
+        }
+        return exchange(Array(bytes), id: id, timeout: timeout) { last in
+            guard let reply = (try? JSONSerialization.jsonObject(with: Data(last))) as? [String: Any] else {
+                return .failure(ControlError(.malformed, "the supervisor's reply is not JSON"))
+            }
+            if let replyId = reply["id"] as? String, replyId != id { return nil }
+            if reply["ok"] as? Bool == true { return .success(reply["data"] ?? [:]) }
+            let error = reply["error"] as? [String: Any] ?? [:]
+            let code = ControlError.Code(rawValue: error["code"] as? String ?? "") ?? .malformed
+            return .failure(ControlError(code, error["message"] as? String ?? "unknown error", details: error["details"] as? [String]))
+        }
+    }
+
+    /// Sends a command without arguments and returns the reply's `data`, typed (read with the
+    /// strict `JSONParser`). Errors as for `request`.
+    public func requestValue(_ command: String, timeout: TimeInterval = 15) -> Result<JSONValue, ControlError> {
+        guard TCPConnectProbe.accepts(address: host.address, port: host.controlPort, timeout: min(timeout, 3)) else {
+            return .failure(unreachable())
+        }
+        let id = String(UInt32.random(in: 0...UInt32.max))
+        guard let bytes = try? JSONEncoder().encode(PlainRequest(v: ControlRequest.version, cmd: command, id: id)) else {
+            return .failure(ControlError(.badArgument, "cannot encode \(command)"))
+        }
+        return exchange(Array(bytes), id: id, timeout: timeout) { last in
+            guard case .success(.object(let reply)) = JSONParser.parse(last) else {
+                return .failure(ControlError(.malformed, "the supervisor's reply is not a JSON object"))
+            }
+            if let replyId = reply["id"]?.string, replyId != id { return nil }
+            if reply["ok"]?.bool == true { return .success(reply["data"] ?? .object([:])) }
+            let error = reply["error"]?.object ?? [:]
+            let code = ControlError.Code(rawValue: error["code"]?.string ?? "") ?? .malformed
+            return .failure(ControlError(code, error["message"]?.string ?? "unknown error", details: error["details"]?.strings))
+        }
+    }
+
+    /// A request without arguments, as `requestValue` sends it.
+    private struct PlainRequest: Encodable {
+        var v: Int
+        var cmd: String
+        var id: String
+    }
+
+    /// Sends `body` on a fresh DEALER and hands each reply frame to `decode` until it returns
+    /// a result (nil: not the reply to this request) or `timeout` passes.
+    private func exchange<Value>(
+        _ body: [UInt8], id: String, timeout: TimeInterval, decode: ([UInt8]) -> Result<Value, ControlError>?
+    ) -> Result<Value, ControlError> {
         do {
             let socket = try ZMQSocket(.dealer)
             try credentials?.apply(to: socket)
             let monitor = try SocketMonitor(socket, events: Self.handshakeEvents)
             defer { monitor.close() }
             try socket.connect(endpoint)
-            let id = String(UInt32.random(in: 0...UInt32.max))
-            let body: [String: Any] = ["v": ControlRequest.version, "cmd": command, "args": args, "id": id]
-            try socket.send(Array(try JSONSerialization.data(withJSONObject: body)))
+            try socket.send(body)
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
                 var items = [
@@ -42,14 +91,7 @@ public final class ControlClient {
                 guard zmq_poll(&items, 2, max(1, Int(deadline.timeIntervalSinceNow * 1000))) > 0 else { continue }
                 if let refusal = handshakeRefusal(monitor.pendingEvents()) { return .failure(refusal) }
                 guard let frames = try socket.receiveMessage(dontWait: true), let last = frames.last else { continue }
-                guard let reply = try JSONSerialization.jsonObject(with: Data(last)) as? [String: Any] else {
-                    return .failure(ControlError(.malformed, "the supervisor's reply is not JSON"))
-                }
-                if let replyId = reply["id"] as? String, replyId != id { continue }
-                if reply["ok"] as? Bool == true { return .success(reply["data"] ?? [:]) }
-                let error = reply["error"] as? [String: Any] ?? [:]
-                let code = ControlError.Code(rawValue: error["code"] as? String ?? "") ?? .malformed
-                return .failure(ControlError(code, error["message"] as? String ?? "unknown error", details: error["details"] as? [String]))
+                if let result = decode(last) { return result }
             }
             return .failure(ControlError(.unreachable, "no reply from the supervisor of \(host.name) at \(endpoint) within \(Int(timeout)) s"))
         } catch {

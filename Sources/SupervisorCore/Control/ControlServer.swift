@@ -20,8 +20,19 @@ final class ControlServer {
         var request: Result<ControlRequest, ControlRequest.IdentifiedError>
     }
 
+    /// Replies queued per client that does not read them; more are dropped. A DEALER keeps a
+    /// few requests in flight, so this is plenty, and a client that never reads costs at most
+    /// this many replies.
+    static let sendHighWaterMark: Int32 = 1000
+    /// Requests queued per client before libzmq stops reading its connection (TCP pushes back;
+    /// nothing is lost). Messages may be 1 MiB each, so this bounds what one client can make
+    /// the supervisor hold: 16 MiB (10 000 let four clients of 900 KB frames take 360 MB).
+    static let receiveHighWaterMark: Int32 = 16
+
     let socket: ZMQSocket
     let endpoint: String
+    /// Which refusals get an event and a log line of their own.
+    var refusals = RefusalThrottle()
     /// With CurveZMQ: the socket's connection events, for logging refused handshakes.
     let monitor: SocketMonitor?
 
@@ -31,8 +42,8 @@ final class ControlServer {
         endpoint = ZMQEndpoint.tcp(address, port: port)
         socket = try ZMQSocket(.router)
         try socket.setOption(ZMQ_MAXMSGSIZE, int64: Self.maxMessageSize)
-        try socket.setOption(ZMQ_SNDHWM, Int32(10_000))
-        try socket.setOption(ZMQ_RCVHWM, Int32(10_000))
+        try socket.setOption(ZMQ_SNDHWM, Self.sendHighWaterMark)
+        try socket.setOption(ZMQ_RCVHWM, Self.receiveHighWaterMark)
         monitor = try CurveSetup.serve(socket, keys: curve)
         try socket.bind(endpoint)
     }

@@ -26,6 +26,8 @@ extension Reactor {
                 }
             }
             control.reply(incoming.envelope, reply.bytes)
+            // A flood of refusals is counted, not announced one by one (see RefusalThrottle).
+            guard reply.ok || control.refusals.admit(now: MonotonicClock.now()) else { continue }
             var event: [String: Any] = ["cmd": commandName, "client": incoming.client.description, "ok": reply.ok]
             if let error = reply.error { event["error"] = ["code": error.code.rawValue, "message": error.message] }
             events?.publish(.systemCommands, event)
@@ -35,11 +37,18 @@ extension Reactor {
         }
     }
 
+    /// Sums up the refusals that were not announced one by one, once their second is over.
+    func publishRefusalSummary(now: TimeInterval) {
+        guard let control, let count = control.refusals.takeSummary(now: now) else { return }
+        log.note("control: \(count) more refused requests in the last \(Int(control.refusals.window)) s were not announced one by one")
+        events?.publish(.systemCommands, ["cmd": "?", "client": "-", "ok": false, "suppressed": count])
+    }
+
     private func execute(_ command: ControlCommand, id: String?) -> ControlReply {
         let now = MonotonicClock.now()
         switch command {
         case .ping:
-            return .success(["pong": true, "host": options.host, "pid": Int(getpid())], id: id)
+            return .success(["pong": true, "host": options.host, "pid": Int(getpid()), "instance": instance], id: id)
         case .version:
             return .success(["version": SupervisorVersion.text, "protocol": ControlRequest.version, "zmq": ZMQContext.version], id: id)
         case .status(let names):
@@ -131,7 +140,7 @@ extension Reactor {
     private func unknownAgent(_ name: String) -> ControlError {
         let close = Spelling.closeMatches(to: name, among: model.order)
         let hint = close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"
-        return ControlError(.agentNotFound, "no agent named \"\(name)\" on host \(options.host)\(hint)", details: close)
+        return ControlError(.agentNotFound, "no agent named \(ControlError.quote(name)) on host \(options.host)\(hint)", details: close)
     }
 
     /// Publishes a state change (with the cause when it follows an exit).

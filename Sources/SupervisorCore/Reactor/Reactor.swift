@@ -105,8 +105,14 @@ public final class Reactor {
         _ = write(wake.write, &byte, 1)
     }
 
+    /// Allocations at least this large are mapped on their own and unmapped when freed.
+    /// Control messages may be up to 1 MiB; with glibc's moving threshold, a flood of large
+    /// frames left ~8 MB of freed buffers in the heap for good.
+    static let ownMappingThreshold = 256 << 10
+
     /// Starts every agent and supervises until shutdown completes. Returns the exit code.
     public func run() -> Int32 {
+        _ = cspawn_set_mmap_threshold(Self.ownMappingThreshold)
         if options.handleSignals {
             // A log write past RLIMIT_FSIZE then fails with EFBIG (counted as lost lines) instead
             // of killing the supervisor. Agents get default dispositions back at spawn.
@@ -183,6 +189,7 @@ public final class Reactor {
             nextMetricsAt = now + options.metricsInterval
         }
         while let key = timers.popDue(now: now) { feed(.timerFired(key)) }
+        publishRefusalSummary(now: now)
         for watcher in remoteWatchers where now >= watcher.nextDeadline {
             for news in watcher.tick(now: now) { feed(news) }
         }
@@ -204,7 +211,8 @@ public final class Reactor {
         for watcher in remoteWatchers { tagged += watcher.pollItems }
         var items = tagged.map(\.item)
         let metricsDeadline = events == nil ? nil : nextMetricsAt
-        let deadline = ([timers.nextDeadline(), probes.nextDeadline, metricsDeadline, nextSampleAt].compactMap { $0 }
+        let deadline = ([timers.nextDeadline(), probes.nextDeadline, metricsDeadline, nextSampleAt,
+                         control?.refusals.summaryDue].compactMap { $0 }
             + remoteWatchers.map(\.nextDeadline)).min()
         var timeout = -1
         if let deadline {

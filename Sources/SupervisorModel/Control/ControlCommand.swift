@@ -19,8 +19,14 @@ public struct ControlRequest: Equatable, Sendable {
 
     /// Like `parse`, but a refusal keeps the request's id, so the error reply can carry it.
     public static func parseKeepingId(_ bytes: [UInt8]) -> Result<ControlRequest, IdentifiedError> {
-        guard let object = JSONValue.parse(bytes)?.object else {
+        let object: [String: JSONValue]
+        switch JSONParser.parse(bytes) {
+        case .success(.object(let fields)):
+            object = fields
+        case .success:
             return .failure(IdentifiedError(error: ControlError(.malformed, "the request is not a JSON object"), id: nil))
+        case .failure(let problem):
+            return .failure(IdentifiedError(error: refusal(problem), id: nil))
         }
         var id: String?
         switch object["id"] {
@@ -46,6 +52,19 @@ public struct ControlRequest: Equatable, Sendable {
         switch ControlCommand.parse(name: name, args: args) {
         case .success(let command): return .success(ControlRequest(command: command, id: id))
         case .failure(let error): return refuse(error)
+        }
+    }
+
+    /// The refusal for bytes that are not one strict JSON text.
+    static func refusal(_ problem: JSONParseError) -> ControlError {
+        switch problem.code {
+        case .notUTF8:
+            return ControlError(.notUTF8, "the request is not UTF-8 text: \(problem.description)")
+        case .duplicateKey:
+            return ControlError(.duplicateKey,
+                                "the request has the key \(ControlError.quote(problem.pathText)) more than once (at byte \(problem.offset)); each key may appear only once")
+        case .tooDeep, .syntax:
+            return ControlError(.malformed, "the request is not a JSON object: \(problem.description)")
         }
     }
 
@@ -109,13 +128,13 @@ public enum ControlCommand: Equatable, Sendable {
             "start": ["agents", "with_deps"], "stop": ["agents"], "restart": ["agents"], "logs": ["agent", "lines"],
         ]
         guard let keys = allowed[name] else {
-            var message = "unknown command \"\(name)\"; commands: \(names.joined(separator: ", "))"
+            var message = "unknown command \(ControlError.quote(name)); commands: \(names.joined(separator: ", "))"
             if let close = Spelling.closest(to: name, among: names) { message += "; did you mean \"\(close)\"?" }
             return .failure(ControlError(.unknownCommand, message))
         }
         if let extra = args.keys.sorted().first(where: { !keys.contains($0) }) {
             let expected = keys.isEmpty ? "no arguments" : "arguments: \(keys.joined(separator: ", "))"
-            return .failure(ControlError(.badArgument, "\(name) takes \(expected); \"\(extra)\" is not one"))
+            return .failure(ControlError(.badArgument, "\(name) takes \(expected); \(ControlError.quote(extra)) is not one"))
         }
         var agents: [String] = []
         if let value = args["agents"] {

@@ -3,6 +3,10 @@ public struct ControlError: Error, Equatable, Sendable, Codable, CustomStringCon
     /// Stable error codes (the wire form is the raw value).
     public enum Code: String, Sendable, Codable {
         case malformed = "request.malformed"
+        /// The request's bytes are not UTF-8 text (UTF-16, Latin-1, a lone surrogate, ...).
+        case notUTF8 = "request.not_utf8"
+        /// The request's JSON has the same key twice in one object, at any depth.
+        case duplicateKey = "request.duplicate_key"
         case unsupportedVersion = "request.unsupported_version"
         case unknownCommand = "request.unknown_command"
         case badArgument = "request.bad_argument"
@@ -30,4 +34,15 @@ public struct ControlError: Error, Equatable, Sendable, Codable, CustomStringCon
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
+
+    /// Longest piece of a client's text a message repeats: a refusal of a megabyte-long name
+    /// must not cost a megabyte reply and event.
+    public static let echoLimit = 80
+
+    /// `text` in double quotes for a message, cut to `echoLimit` characters (`"abc..."`, with
+    /// the full length) when longer.
+    public static func quote(_ text: String) -> String {
+        guard text.utf8.count > echoLimit, text.count > echoLimit else { return "\"\(text)\"" }
+        return "\"\(text.prefix(echoLimit))...\" (\(text.utf8.count) bytes)"
+    }
 }

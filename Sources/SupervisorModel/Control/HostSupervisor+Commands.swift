@@ -21,7 +21,7 @@ extension HostSupervisor {
                 let members = live.filter { specs[$0]?.group == group }
                 guard !members.isEmpty else {
                     let groups = Set(live.compactMap { specs[$0]?.group }).sorted()
-                    return .failure(ControlError(.agentNotFound, "no agent of host \(host) is in group \"\(group)\"",
+                    return .failure(ControlError(.agentNotFound, "no agent of host \(host) is in group \(ControlError.quote(group))",
                                                  details: Spelling.closeMatches(to: group, among: groups)))
                 }
                 chosen.formUnion(members)
@@ -30,7 +30,7 @@ extension HostSupervisor {
             } else {
                 let close = Spelling.closeMatches(to: item, among: live)
                 let hint = close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"
-                return .failure(ControlError(.agentNotFound, "no agent named \"\(item)\" on host \(host)\(hint)", details: close))
+                return .failure(ControlError(.agentNotFound, "no agent named \(ControlError.quote(item)) on host \(host)\(hint)", details: close))
             }
         }
         return .success(order.filter { chosen.contains($0) })

@@ -6,18 +6,30 @@ public enum Spelling {
         closeMatches(to: word, among: candidates, limit: 1).first
     }
 
+    /// Longest word (in bytes) that gets suggestions; nobody mistypes 256 characters.
+    public static let longestWord = 256
+
     /// Up to `limit` candidates close to `word`, best first.
+    ///
+    /// Cheap for any input: a word longer than `longestWord` gets none, and a candidate whose
+    /// length differs from the word's by more than the threshold cannot be within it, so its
+    /// distance is never computed (a 1 MB name from a client used to cost a megabyte-by-name
+    /// table of rows and seconds of the reactor's time).
     public static func closeMatches(to word: String, among candidates: [String], limit: Int = 3) -> [String] {
+        guard word.utf8.count <= longestWord else { return [] }
         let lowered = word.lowercased()
-        let threshold = max(2, lowered.count / 3)
-        let scored = candidates.map { candidate -> (String, Int) in
+        let letters = Array(lowered)
+        let threshold = max(2, letters.count / 3)
+        let scored = candidates.compactMap { candidate -> (String, Int)? in
             let candidateLowered = candidate.lowercased()
-            var distance = editDistance(lowered, candidateLowered)
+            let candidateLetters = Array(candidateLowered)
             // A prefix or containment match is also plausible ("Memory" for "MemoryClient").
-            if candidateLowered.contains(lowered) || lowered.contains(candidateLowered) {
-                distance = min(distance, threshold)
+            let contained = candidateLowered.contains(lowered) || lowered.contains(candidateLowered)
+            guard abs(letters.count - candidateLetters.count) <= threshold else {
+                return contained ? (candidate, threshold) : nil
             }
-            return (candidate, distance)
+            let distance = editDistance(letters, candidateLetters)
+            return (candidate, contained ? min(distance, threshold) : distance)
         }
         return scored.filter { $0.1 <= threshold }
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
@@ -28,21 +40,28 @@ public enum Spelling {
     /// Edit distance counting an adjacent swap as one edit (optimal string alignment), so
     /// "stauts" is one edit from "status".
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let left = Array(a), right = Array(b)
+        editDistance(Array(a), Array(b))
+    }
+
+    /// The same on characters, keeping only the three rows the recurrence reads.
+    static func editDistance(_ left: [Character], _ right: [Character]) -> Int {
         if left.isEmpty { return right.count }
         if right.isEmpty { return left.count }
-        var table = [[Int]](repeating: [Int](repeating: 0, count: right.count + 1), count: left.count + 1)
-        for i in 0...left.count { table[i][0] = i }
-        for j in 0...right.count { table[0][j] = j }
+        var beforePrevious = [Int](repeating: 0, count: right.count + 1)
+        var previous = Array(0...right.count)
+        var current = [Int](repeating: 0, count: right.count + 1)
         for i in 1...left.count {
+            current[0] = i
             for j in 1...right.count {
                 let cost = left[i - 1] == right[j - 1] ? 0 : 1
-                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
                 if i > 1, j > 1, left[i - 1] == right[j - 2], left[i - 2] == right[j - 1] {
-                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
                 }
             }
+            swap(&beforePrevious, &previous)
+            swap(&previous, &current)
         }
-        return table[left.count][right.count]
+        return previous[right.count]
     }
 }

@@ -104,6 +104,15 @@ def main():
     one("bad_argument_with_id", js({"v": 1, "cmd": "ping", "args": {"x": 1}, "id": "m-2"}))
     one("unicode_agent", js({"v": 1, "cmd": "status", "args": {"agents": ["\u00e5lpha\u0000"]}}))
     one("deeply_nested", b"[" * 200_000 + b"]" * 200_000)
+    # The same key twice: refused whole (the first "cmd" used to win, so this ran down).
+    one("duplicate_cmd", b'{"v": 1, "cmd": "down", "cmd": "ping", "id": "dup"}')
+    one("duplicate_nested", b'{"v": 1, "cmd": "stop", "args": {"agents": ["alpha"], "agents": []}}')
+    one("trailing_request", b'{"v": 1, "cmd": "ping"} {"v": 1, "cmd": "down"}')
+    # Not UTF-8: UTF-16 with and without a byte order mark, Latin-1, an encoded surrogate.
+    one("utf16_bom", json.dumps({"v": 1, "cmd": "ping", "id": "utf16"}).encode("utf-16"))
+    one("utf16le", json.dumps({"v": 1, "cmd": "ping", "id": "utf16le"}).encode("utf-16-le"))
+    one("latin1", '{"v": 1, "cmd": "status", "args": {"agents": ["café"]}}'.encode("latin-1"))
+    one("encoded_surrogate", b'{"v": 1, "cmd": "ping", "id": "\xed\xa0\x80"}')
     one("large_valid", js({"v": 1, "cmd": "ping", "id": "large", "padding": "x" * 900_000}))
     # Framing: a DEALER sending a REQ-style envelope is fine; a lone empty frame, an empty
     # body after the delimiter, or several body frames are not.

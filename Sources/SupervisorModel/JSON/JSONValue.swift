@@ -1,8 +1,6 @@
-import Foundation
-
 /// A JSON value that keeps booleans, numbers and strings apart (JSONSerialization on Linux
 /// turns `true` into a number and `1` into a boolean on request).
-public enum JSONValue: Equatable, Sendable, Decodable {
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,26 +8,10 @@ public enum JSONValue: Equatable, Sendable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    /// Parses bytes; nil when they are not JSON.
-    public static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    /// Parses bytes with the strict `JSONParser`; nil when they are not one JSON text (see
+    /// `JSONParser.parse` for why).
+    public static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
+        try? JSONParser.parse(bytes).get()
     }
 
     public var string: String? {
