@@ -65,6 +65,20 @@ struct ListeningPortsTests {
         #expect(ListeningPorts.canonicalAddress("localhost") == nil)
     }
 
+    @Test("a listener blocks a bind on the same port when either address is a wildcard or both are the same")
+    func blocking() {
+        let loopback = ListeningSocket(address: "127.0.0.1", port: 7200, inode: 1)
+        #expect(loopback.blocks(address: "127.0.0.1", port: 7200))
+        #expect(loopback.blocks(address: "0.0.0.0", port: 7200))
+        #expect(loopback.blocks(address: "::ffff:127.0.0.1", port: 7200))
+        #expect(loopback.blocks(address: nil, port: 7200))
+        #expect(loopback.blocks(address: "mainpc.local", port: 7200))
+        #expect(!loopback.blocks(address: "10.0.0.5", port: 7200))
+        #expect(!loopback.blocks(address: "127.0.0.1", port: 7201))
+        let any = ListeningSocket(address: "::", port: 7200, inode: 2)
+        #expect(any.blocks(address: "10.0.0.5", port: 7200))
+    }
+
     @Test("fd link targets: socket inodes only")
     func socketLinks() {
         #expect(ListeningPorts.socketInode(inLink: "socket:[41235]") == 41235)

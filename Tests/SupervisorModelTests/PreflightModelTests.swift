@@ -50,40 +50,4 @@ struct PreflightModelTests {
         let imported = ScriptCompileResult(path: "/a.py", ok: false, type: "SyntaxError", message: "x", file: "/other.py", line: 3)
         #expect(imported.describe(shownAs: "a.py") == "/other.py:3: SyntaxError: x")
     }
-
-    @Test("/proc/net/tcp and tcp6: listening sockets with address, port and inode")
-    func procNet() {
-        let tcp = """
-              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-               0: 0100007F:1C20 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0
-               1: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4243 1 0000000000000000 100 0 0 10 0
-               2: 0100007F:8FA2 0100007F:1C20 01 00000000:00000000 00:00000000 00000000     0        0 4244 1 0000000000000000 20 4 30 10 -1
-            """
-        #expect(TCPListener.parse(procNet: tcp) == [
-            TCPListener(address: "127.0.0.1", port: 7200, inode: 4242),
-            TCPListener(address: "0.0.0.0", port: 8080, inode: 4243),
-        ])
-        let tcp6 = """
-              sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-               0: 00000000000000000000000000000000:1C84 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 51 1 0000000000000000 100 0 0 10 0
-               1: 00000000000000000000000001000000:1C85 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 52 1 0000000000000000 100 0 0 10 0
-               2: 0000000000000000FFFF00000100007F:1C86 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 53 1 0000000000000000 100 0 0 10 0
-            """
-        #expect(TCPListener.parse(procNet: tcp6).map(\.address) == ["::", "::1", "127.0.0.1"])
-        #expect(TCPListener.parse(procNet: tcp6).map(\.port) == [7300, 7301, 7302])
-    }
-
-    @Test("a listener blocks a bind on the same port when either address is a wildcard or both are the same")
-    func blocking() {
-        let loopback = TCPListener(address: "127.0.0.1", port: 7200, inode: 1)
-        #expect(loopback.blocks(address: "127.0.0.1", port: 7200))
-        #expect(loopback.blocks(address: "0.0.0.0", port: 7200))
-        #expect(loopback.blocks(address: "::ffff:127.0.0.1", port: 7200))
-        #expect(loopback.blocks(address: nil, port: 7200))
-        #expect(loopback.blocks(address: "mainpc.local", port: 7200))
-        #expect(!loopback.blocks(address: "10.0.0.5", port: 7200))
-        #expect(!loopback.blocks(address: "127.0.0.1", port: 7201))
-        let any = TCPListener(address: "::", port: 7200, inode: 2)
-        #expect(any.blocks(address: "10.0.0.5", port: 7200))
-    }
 }

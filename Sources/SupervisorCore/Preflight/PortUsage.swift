@@ -8,12 +8,12 @@ struct PortUsage {
     /// Hosts whose supervisor runs now, with its pid: their agents hold their own ports, so
     /// those ports are not checked.
     let running: [String: String]
-    let listening: [TCPListener]?
+    let listening: [ListeningSocket]?
 
     init(running: [String: String]) {
         self.running = running
         let texts = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
-        listening = texts.isEmpty ? nil : texts.flatMap { TCPListener.parse(procNet: $0) }
+        listening = texts.isEmpty ? nil : texts.flatMap { ListeningPorts.parse($0) }
     }
 
     /// Said once per host whose ports were not checked.

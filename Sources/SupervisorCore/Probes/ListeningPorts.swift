@@ -18,6 +18,15 @@ struct ListeningSocket: Equatable, Sendable {
         guard let canonicalAddress else { return true }
         return isWildcard || address == canonicalAddress
     }
+
+    /// True when binding `address:port` would fail with EADDRINUSE because of this socket: the
+    /// same port, and the same address or a wildcard on either side (nil or a host name:
+    /// taken to overlap).
+    func blocks(address bound: String?, port wanted: Int) -> Bool {
+        guard wanted == port else { return false }
+        guard let bound, let canonical = ListeningPorts.canonicalAddress(bound) else { return true }
+        return isWildcard || canonical == "0.0.0.0" || canonical == "::" || canonical == address
+    }
 }
 
 /// The TCP ports a set of processes listens on, read from /proc only: the socket inodes in
