@@ -7,11 +7,16 @@ public struct LegacyEnvironment: Sendable {
     public let hosts: HostTable
     /// The value of PORT_OFFSET the manifest was expanded with.
     public let portOffset: String
+    /// `{"Agent": {"address": "127.0.0.1", "health_port": 8200, "host": "mainpc", "port": 7200}, ...}`
+    /// (`SUPERVISOR_ENDPOINTS`): the same for every agent, so built once per manifest load,
+    /// not once per spawn.
+    public let endpointsJSON: String
 
     public init(manifest: Manifest, hosts: HostTable, portOffset: String) {
         self.manifest = manifest
         self.hosts = hosts
         self.portOffset = portOffset
+        endpointsJSON = Self.endpoints(of: manifest, hosts: hosts)
     }
 
     /// `SystemDigitalTwin` -> `SYSTEM_DIGITAL_TWIN`, `pc2` -> `PC2`.
@@ -66,16 +71,27 @@ public struct LegacyEnvironment: Sendable {
         return variables
     }
 
-    /// `{"Agent": {"host": "mainpc", "address": "127.0.0.1", "port": 7200, "health_port": 8200}, ...}`
-    public var endpointsJSON: String {
-        var map: [String: [String: Any]] = [:]
-        for agent in manifest.agents {
-            var entry: [String: Any] = ["host": agent.host, "address": hosts[agent.host]?.address ?? ""]
-            if let port = agent.port { entry["port"] = port }
-            if let port = agent.health.port { entry["health_port"] = port }
-            map[agent.name] = entry
+    /// One agent's entry in `SUPERVISOR_ENDPOINTS`.
+    private struct Endpoint: Encodable {
+        var host: String
+        var address: String
+        var port: Int?
+        var healthPort: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case host, address, port
+            case healthPort = "health_port"
         }
-        let data = (try? JSONSerialization.data(withJSONObject: map, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func endpoints(of manifest: Manifest, hosts: HostTable) -> String {
+        var map: [String: Endpoint] = [:]
+        for agent in manifest.agents {
+            map[agent.name] = Endpoint(
+                host: agent.host, address: hosts[agent.host]?.address ?? "", port: agent.port, healthPort: agent.health.port)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(map)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }
