@@ -126,6 +126,33 @@ struct ResilienceTests {
         #expect(down.status == 0, "\(down)")
     }
 
+    @Test("SIGUSR2 opens the moved logs anew, as after logrotate: the old files keep their lines, new lines go to new files")
+    func userSignalReopensLogs() throws {
+        let session = try Session(manifest: """
+            agents:
+              ticker:
+                host: mainpc
+                command: ["/bin/sh", "-c", "while :; do echo tick; sleep 0.1; done"]
+                health: {kind: none, start_period: 200ms}
+            """)
+        defer { session.close() }
+        try session.up()
+        try session.waitForStates(["ticker": "ready"])
+        let logs = session.directory.appendingPathComponent("logs/mainpc")
+        let agentLog = logs.appendingPathComponent("ticker.log"), supervisorLog = logs.appendingPathComponent("supervisor.log")
+        #expect(eventually { ((try? String(contentsOf: agentLog, encoding: .utf8)) ?? "").contains("tick") })
+        for file in [agentLog, supervisorLog] {
+            try FileManager.default.moveItem(at: file, to: file.appendingPathExtension("rotated"))
+        }
+        kill(try #require(session.harness.process?.processIdentifier), SIGUSR2)
+        #expect(eventually { ((try? String(contentsOf: supervisorLog, encoding: .utf8)) ?? "").contains("received SIGUSR2: reopened 2 moved log file(s)") },
+                "\(session.harness.logText())")
+        #expect(eventually { ((try? String(contentsOf: agentLog, encoding: .utf8)) ?? "").contains("tick") }, "no new lines in a new ticker.log")
+        let rotated = (try? String(contentsOf: agentLog.appendingPathExtension("rotated"), encoding: .utf8)) ?? ""
+        #expect(rotated.contains("tick"))
+        #expect(try session.snapshot()?.state("ticker") == "ready")
+    }
+
     @Test("check warns about a program that does not exist (an error with --strict)")
     func checkFindsMissingProgram() throws {
         let text = """

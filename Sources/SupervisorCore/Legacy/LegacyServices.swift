@@ -19,6 +19,11 @@ final class LegacyServices {
     /// Messages lost because the reactor did not take them in time.
     private(set) var overflowedErrors = 0
     private let errorLog: RotatingLogFile?
+
+    /// Opens errors.log anew when it was moved (SIGUSR2); true when it did.
+    func reopenMovedLog() -> Bool {
+        errorLog?.reopenIfMoved() ?? false
+    }
     /// errors.log began or stopped losing lines, for the reactor to report.
     private var logNotices: [LogWriteNotice] = []
 

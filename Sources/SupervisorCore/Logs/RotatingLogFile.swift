@@ -145,6 +145,15 @@ public final class RotatingLogFile {
         held = []
     }
 
+    /// SIGUSR2 (after logrotate moved the file): when the path no longer names the open file,
+    /// or the file is closed after a failure, opens the path anew. True when it did.
+    @discardableResult
+    public func reopenIfMoved() -> Bool {
+        guard fd < 0 || reopenIfReplaced() else { return false }
+        _ = open()
+        return true
+    }
+
     /// After a failed write: true (and closed) when the path no longer names the open file.
     private func reopenIfReplaced() -> Bool {
         guard fd >= 0 else { return false }

@@ -36,6 +36,12 @@ public final class SupervisorLog {
         write(message, keep: true)
     }
 
+    /// Opens supervisor.log anew when it was moved (SIGUSR2); true when it did.
+    @discardableResult
+    public func reopenIfMoved() -> Bool {
+        file?.reopenIfMoved() ?? false
+    }
+
     /// Lets the file conclude that writing has resumed when nothing more was written.
     public func settle() {
         if let change = file?.settle() { report(change) }

@@ -35,6 +35,11 @@ final class AgentProcessTable {
         return log
     }
 
+    /// Opens every agent log anew that was moved (SIGUSR2); how many were.
+    func reopenMovedLogs() -> Int {
+        logs.values.filter { $0.file.reopenIfMoved() }.count
+    }
+
     func add(_ process: LaunchedProcess, for agent: String) {
         logs[agent]?.beginRun()
         processes[agent] = process

@@ -284,14 +284,24 @@ public final class Reactor {
             case .reload:
                 log.note("received \(SignalName.of(number)): reloading \(options.manifestPath ?? "the manifest")")
                 reloadOnSignal()
+            case .reopenLogs:
+                reopenMovedLogs(after: number)
             case .childChanged:
                 childChanged = true
             case .ignore:
-                log.note("received \(SignalName.of(number)): ignored (SIGHUP reloads; SIGTERM, SIGINT and SIGQUIT stop)")
+                log.note("received \(SignalName.of(number)): ignored (SIGHUP reloads, SIGUSR2 reopens moved logs; SIGTERM, SIGINT and SIGQUIT stop)")
             }
         }
         // After this wake-up's exits are reaped, so an agent that just died is not running.
         if childChanged { orphanScanPending = true }
+    }
+
+    /// SIGUSR2: every log file that logrotate moved is opened anew at its path.
+    private func reopenMovedLogs(after number: Int32) {
+        var reopened = processes.reopenMovedLogs()
+        if legacyServices?.reopenMovedLog() == true { reopened += 1 }
+        if log.reopenIfMoved() { reopened += 1 }
+        log.note("received \(SignalName.of(number)): reopened \(reopened) moved log file(s)")
     }
 
     private func onExit(_ agent: String, _ status: ExitStatus) {

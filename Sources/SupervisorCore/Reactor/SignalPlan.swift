@@ -10,6 +10,8 @@ enum SignalPlan {
         case stop
         /// Re-read the manifest and hosts file, as `supervisor reload` does.
         case reload
+        /// Open the log files anew that were moved (logrotate without copytruncate).
+        case reopenLogs
         /// A child changed state: look for orphaned descendants that came back to the supervisor.
         case childChanged
         /// Logged, nothing else.
@@ -22,7 +24,7 @@ enum SignalPlan {
     /// real-time signals, ...), or stop it (SIGTSTP, SIGTTIN, SIGTTOU: a detached supervisor
     /// has no terminal, and a stopped one supervises nothing).
     static var ignoredSignals: [Int32] {
-        var signals: [Int32] = [SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGSTKFLT, SIGXCPU, SIGTSTP, SIGTTIN, SIGTTOU]
+        var signals: [Int32] = [SIGUSR1, SIGALRM, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGSTKFLT, SIGXCPU, SIGTSTP, SIGTTIN, SIGTTOU]
         let first = cspawn_realtime_first(), last = cspawn_realtime_last()
         if first > 0, last >= first, last < 256 { signals += Array(first...last) }
         return signals
@@ -30,13 +32,14 @@ enum SignalPlan {
 
     /// Every signal the reactor catches (SIGCHLD only when it adopts orphans).
     static func caught(adoptingOrphans: Bool) -> [Int32] {
-        stopSignals + [SIGHUP] + ignoredSignals + (adoptingOrphans ? [SIGCHLD] : [])
+        stopSignals + [SIGHUP, SIGUSR2] + ignoredSignals + (adoptingOrphans ? [SIGCHLD] : [])
     }
 
     static func meaning(of signal: Int32) -> Meaning {
         switch signal {
         case SIGINT, SIGTERM, SIGQUIT: .stop
         case SIGHUP: .reload
+        case SIGUSR2: .reopenLogs
         case SIGCHLD: .childChanged
         default: .ignore
         }
