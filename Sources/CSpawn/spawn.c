@@ -17,6 +17,9 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
@@ -159,6 +162,10 @@ int cspawn_spawn(const cspawn_request *request, cspawn_result *result) {
 
 int cspawn_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int cspawn_pidfd_signal(int pidfd, int signal) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
 }
 
 int cspawn_pidfd_reap(int pidfd, pid_t group, int *exit_code, int *term_signal, int *core_dumped) {

@@ -42,6 +42,10 @@ int cspawn_spawn(const cspawn_request *request, cspawn_result *result);
 /// pidfd_open(2). Returns the fd or -1 with errno.
 int cspawn_pidfd_open(pid_t pid);
 
+/// pidfd_send_signal(2): the signal reaches the process the pidfd was opened for, or nobody
+/// (ESRCH) once it is gone, never a process that reused its pid. Returns 0 or -1 with errno.
+int cspawn_pidfd_signal(int pidfd, int signal);
+
 /// Non-blocking reap through a pidfd (waitid P_PIDFD, WEXITED|WNOHANG).
 /// When `group` > 0 and the process has exited, SIGKILL goes to that process group *before*
 /// the leader is reaped (while its pid, and so the group id, cannot have been reused), so no

@@ -5,14 +5,18 @@ import Foundation
 /// Descendants of agents that were orphaned and came back to the supervisor, which is a child
 /// subreaper (their parent died: a stopped agent, or a daemonising child that `setsid`-ed and
 /// left). Each is tied to its agent through the marker it inherited, kept until that agent
-/// stops, then killed; one whose agent is not running, or that carries no marker, is killed at
-/// once. Each is reaped through its own pidfd, like agents.
+/// stops, then killed; one whose agent is not running is killed at once. A child without this
+/// run's marker is only reaped, never killed: it may be no agent's (a process started before
+/// `exec supervisor`, or anything orphaned in a container where the supervisor is PID 1).
+/// Each is reaped through its own pidfd, like agents.
 final class OrphanTable {
     struct Orphan {
         var pid: Int32
         var pidfd: Int32
         /// The agent it descends from, when its marker names one of this run.
         var agent: String?
+        /// It carries this run's marker: a descendant of one of its agents.
+        var isMarked: Bool
     }
 
     let runMarker: String
@@ -46,8 +50,8 @@ final class OrphanTable {
             let pidfd = cspawn_pidfd_open(pid)
             guard pidfd >= 0 else { continue }
             let marker = ProcessMarker.of(pid)
-            let agent = marker?.run == runMarker ? marker?.agent : nil
-            let orphan = Orphan(pid: pid, pidfd: pidfd, agent: agent)
+            let isMarked = marker?.run == runMarker
+            let orphan = Orphan(pid: pid, pidfd: pidfd, agent: isMarked ? marker?.agent : nil, isMarked: isMarked)
             orphans[pid] = orphan
             adopted.append(orphan)
         }
@@ -73,18 +77,22 @@ final class OrphanTable {
     func reap(_ pid: Int32) -> Bool {
         guard let orphan = orphans[pid] else { return false }
         var code: Int32 = -1, signal: Int32 = -1, core: Int32 = 0
-        guard cspawn_pidfd_reap(orphan.pidfd, 0, &code, &signal, &core) == 1 else { return false }
+        // -1: waitid failed (not our child any more): drop it, or its readable pidfd would
+        // wake the reactor forever.
+        guard cspawn_pidfd_reap(orphan.pidfd, 0, &code, &signal, &core) != 0 else { return false }
         close(orphan.pidfd)
         orphans[pid] = nil
         return true
     }
 
-    /// SIGKILL to every orphan (at shutdown), then reap them (SIGKILL is prompt).
-    func killAll() {
-        for orphan in orphans.values { kill(orphan.pid, SIGKILL) }
-        let deadline = MonotonicClock.now() + 2
-        while !orphans.isEmpty && MonotonicClock.now() < deadline {
-            for pid in Array(orphans.keys) where !reap(pid) { usleep(1_000) }
+    /// SIGKILL to every marked orphan (at shutdown), then reap them (SIGKILL is prompt), until
+    /// `deadline`.
+    func killMarked(until deadline: TimeInterval) {
+        for orphan in orphans.values where orphan.isMarked { kill(orphan.pid, SIGKILL) }
+        while orphans.values.contains(where: \.isMarked) && MonotonicClock.now() < deadline {
+            var left = false
+            for (pid, orphan) in orphans where orphan.isMarked && !reap(pid) { left = true }
+            if left { usleep(1_000) }
         }
     }
 

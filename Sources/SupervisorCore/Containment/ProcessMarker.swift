@@ -1,3 +1,4 @@
+import CSpawn
 import Foundation
 
 /// Reads what the supervisor wrote into a process's environment at spawn: the run marker
@@ -30,14 +31,20 @@ struct ProcessMarker: Equatable {
         return run.map { ProcessMarker(run: $0, agent: agent) }
     }
 
-    /// Every process on the machine (but this one) whose marker is `run`, from one pass over /proc.
-    static func processes(markedWith run: String) -> [(pid: Int32, agent: String?)] {
+    /// SIGKILL to every process on the machine (but this one) whose marker is `run`, from one
+    /// pass over /proc; returns them. Each is held by a pidfd from before its environment is
+    /// read to the signal, so a pid that is reused in between is never hit.
+    static func killProcesses(markedWith run: String) -> [(pid: Int32, agent: String?)] {
         let own = getpid()
-        var found: [(pid: Int32, agent: String?)] = []
+        var killed: [(pid: Int32, agent: String?)] = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry), pid != own, let marker = of(pid), marker.run == run else { continue }
-            found.append((pid, marker.agent))
+            guard let pid = Int32(entry), pid != own else { continue }
+            let pidfd = cspawn_pidfd_open(pid)
+            guard pidfd >= 0 else { continue }
+            defer { close(pidfd) }
+            guard let marker = of(pid), marker.run == run, cspawn_pidfd_signal(pidfd, SIGKILL) == 0 else { continue }
+            killed.append((pid, marker.agent))
         }
-        return found
+        return killed
     }
 }

@@ -9,15 +9,15 @@ extension Reactor {
     /// whose `SUPERVISOR_RUN` marker is ours; the lock guarantees that predecessor is dead).
     func sweepLeftovers() {
         guard options.containDescendants else { return }
-        let left = ProcessMarker.processes(markedWith: options.runMarker)
+        let left = ProcessMarker.killProcesses(markedWith: options.runMarker)
         guard !left.isEmpty else { return }
-        for process in left { kill(process.pid, SIGKILL) }
         let list = left.map { "\($0.pid)" + ($0.agent.map { " (\($0))" } ?? "") }.joined(separator: ", ")
         log.note("killed \(left.count) process(es) left running by a previous supervisor of this run folder: \(list)")
     }
 
     /// Takes in orphans that came back to the supervisor: kept while their agent runs, killed
-    /// at once otherwise.
+    /// at once otherwise; one without this run's marker is left running (and reaped when it
+    /// exits).
     func adoptOrphans() {
         guard let orphans else { return }
         var owned = Set(processes.processes.values.map(\.pid))
@@ -26,12 +26,16 @@ extension Reactor {
             // Already dead (killed with its agent's group): only to be reaped.
             if ProcessSampler.isZombie(orphan.pid) { continue }
             let command = ProcessSampler.commandLine(orphan.pid)
+            guard orphan.isMarked else {
+                log.note("pid \(orphan.pid) (\(command)) came back to the supervisor without this run's marker; left running")
+                continue
+            }
             if let agent = orphan.agent, processes.processes[agent] != nil {
                 log.note("\(agent): its descendant pid \(orphan.pid) (\(command)) was orphaned; it will be stopped with \(agent)")
                 continue
             }
             orphans.signal(orphan, SIGKILL)
-            let owner = orphan.agent.map { "of \($0), which is not running" } ?? "without a marker"
+            let owner = orphan.agent.map { "of \($0), which is not running" } ?? "of an agent of this run"
             log.note("killed pid \(orphan.pid) (\(command)), an orphaned descendant \(owner)")
         }
     }
@@ -62,11 +66,13 @@ extension Reactor {
     /// At exit: every orphan is killed and reaped, so none outlives the supervisor.
     func killAllOrphans() {
         guard let orphans else { return }
-        // Killing an orphan re-parents its own children to us: repeat until none is left.
-        for _ in 0..<10 {
+        // Killing an orphan re-parents its own children to us: repeat until none is left, within
+        // one deadline for the whole of it.
+        let deadline = MonotonicClock.now() + 2
+        repeat {
             adoptOrphans()
-            if orphans.orphans.isEmpty { break }
-            orphans.killAll()
-        }
+            guard orphans.orphans.values.contains(where: \.isMarked) else { break }
+            orphans.killMarked(until: deadline)
+        } while MonotonicClock.now() < deadline
     }
 }

@@ -96,7 +96,9 @@ final class ErrorBusCollector: @unchecked Sendable {
             var batch: [Received] = []
             for _ in 0..<1024 {
                 guard let frames = try? socket.receiveMessage(dontWait: true) else { break }
-                batch.append(Received(report: ErrorReport.parse(frames: frames), unparsed: Self.excerpt(frames)))
+                let report = ErrorReport.parse(frames: frames)
+                // The excerpt only for what did not parse (it walks up to the whole message).
+                batch.append(Received(report: report, unparsed: report == nil ? Self.excerpt(frames) : ""))
             }
             hand(batch)
         }

@@ -98,8 +98,14 @@ final class LegacyServices {
                 continue
             }
             reports.append(report)
-            errorTimes[report.agent, default: []].append(now)
-            text += "\(Timestamp.now()) \(report.agent) \(report.severity) \(report.type): \(report.message)\n"
+            // The name is the sender's word: past 1000 names, new ones share one counter, so a
+            // sender cannot grow this map without bound (names quiet for 60 s are pruned).
+            let counted = errorTimes[report.agent] != nil || errorTimes.count < 1000 ? report.agent : "unknown"
+            errorTimes[counted, default: []].append(now)
+            // One line per report: a message cannot forge lines of errors.log.
+            let line = "\(report.agent) \(report.severity) \(report.type): \(report.message)"
+                .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+            text += "\(Timestamp.now()) \(line)\n"
         }
         if overflowed > 0 {
             overflowedErrors += overflowed

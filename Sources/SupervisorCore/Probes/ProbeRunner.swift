@@ -103,7 +103,7 @@ final class ProbeRunner {
             let environment = launcher.environment(for: spec)
             let directory = launcher.workingDirectory(for: spec)
             let resolved = ExecutableResolver.resolve(
-                health.command[0], directory: directory, searchPath: environment["PATH"] ?? "/usr/bin:/bin")
+                health.command[0], directory: directory, searchPath: environment["PATH"] ?? AgentLauncher.defaultSearchPath)
             guard case .success(let path) = resolved else {
                 if case .failure(let failure) = resolved { return done(.unhealthy("health command: \(failure)")) }
                 return nil
@@ -160,7 +160,10 @@ final class ProbeRunner {
             flights[agent] = nil
             idleSockets[agent] = (flight.generation, flight.port ?? 0, socket)
         case .tcp(let fd):
-            outcome = TCPConnectProbe.finish(fd)
+            // An event of another poll item of this agent (a discovery round) may arrive while
+            // this connect is still in progress: finish only once it has.
+            guard let finished = TCPConnectProbe.check(fd) else { return nil }
+            outcome = finished
             flights[agent] = nil
         case .exec(let pid, let pidfd):
             var code: Int32 = -1, signal: Int32 = -1, core: Int32 = 0

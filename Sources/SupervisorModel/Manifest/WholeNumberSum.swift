@@ -15,7 +15,7 @@ public enum WholeNumberSum {
         var total = 0
         var overflowed = false
         for part in text.split(separator: "+", omittingEmptySubsequences: false) {
-            let digits = part.trimmingSpaces()
+            let digits = Substring(part.trimmingSpaces)
             guard let value = Int(digits) else {
                 if isDecimal(digits) {
                     overflowed = true
@@ -34,15 +34,5 @@ public enum WholeNumberSum {
     private static func isDecimal(_ text: Substring) -> Bool {
         let digits = text.first == "-" ? text.dropFirst() : text
         return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
-    }
-}
-
-extension Substring {
-    /// Without leading and trailing spaces and tabs.
-    func trimmingSpaces() -> Substring {
-        var result = self
-        while let first = result.first, first == " " || first == "\t" { result = result.dropFirst() }
-        while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
-        return result
     }
 }

@@ -34,7 +34,7 @@ extension FailureCause {
         let mainIndex = lines.lastIndex { $0.contains(errorInMainMarker) }
         if let mainIndex, traceback.map({ mainIndex > $0.index && !repeats(lines[mainIndex], $0.cause) }) ?? true {
             let line = lines[mainIndex]
-            let start = line.range(of: errorInMainMarker)!.lowerBound
+            guard let start = line.range(of: errorInMainMarker)?.lowerBound else { return traceback?.cause }
             return FailureCause(kind: .errorInMain, message: clipped(String(line[start...]).trimmingSpaces), stream: stream)
         }
         return traceback?.cause
@@ -138,7 +138,7 @@ extension FailureCause {
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs.
-    fileprivate var trimmingSpaces: String {
+    var trimmingSpaces: String {
         let start = firstIndex { $0 != " " && $0 != "\t" } ?? endIndex
         let end = lastIndex { $0 != " " && $0 != "\t" }.map(index(after:)) ?? start
         return start < end ? String(self[start..<end]) : ""
