@@ -31,7 +31,8 @@ enum ProcessSampler {
     static func commandLine(_ pid: Int32) -> String {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return "?" }
         let words = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        let text = words.joined(separator: " ")
+        // One line whatever the arguments hold.
+        let text = String(words.joined(separator: " ").map { $0.isNewline || $0 == "\t" ? " " : $0 })
         return text.count <= 120 ? text : String(text.prefix(117)) + "..."
     }
 

@@ -51,25 +51,12 @@ struct PortUsage {
 
     /// The process holding a socket inode, among those whose fds this user can read.
     static func owner(ofSocket inode: UInt64) -> (pid: Int32, command: String)? {
-        let target = "socket:[\(inode)]"
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
         for entry in entries {
-            guard let pid = Int32(entry) else { continue }
-            let folder = "/proc/\(entry)/fd"
-            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
-            for fd in fds where (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\(fd)")) == target {
-                return (pid, command(of: entry))
-            }
+            guard let pid = Int32(entry), ListeningPorts.socketInodes(of: pid).contains(inode) else { continue }
+            return (pid, ProcessSampler.commandLine(pid))
         }
         return nil
-    }
-
-    /// The command line of a process, arguments joined by spaces, at most 100 characters.
-    static func command(of pid: String) -> String {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return "?" }
-        let text = String(data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
-            .map { $0.isNewline || $0 == "\t" ? " " : $0 })
-        return text.count > 100 ? String(text.prefix(97)) + "..." : text
     }
 
     /// Without /proc/net: bind the port (SO_REUSEADDR, so a closing connection does not count).
