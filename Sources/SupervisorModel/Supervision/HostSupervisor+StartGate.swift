@@ -51,10 +51,12 @@ extension HostSupervisor {
         starts.take(agent)
         move(agent, to: .starting, because: reason, cause: cause, now: now, &actions)
         actions.append(.spawn(agent: agent))
-        // Always, not only while the bound binds: a reload may make it bind later, and a slot
-        // taken now must still be freed after `start_settle`.
-        let key = TimerKey(agent: agent, kind: .startSettled, generation: runtimes[agent]!.generation)
-        actions.append(.setTimer(key, after: starts.settle))
+        // Only while the bound binds (a host with more agents than slots). A slot taken before a
+        // reload made it bind is still freed when its agent is ready or exits.
+        if starts.binds {
+            let key = TimerKey(agent: agent, kind: .startSettled, generation: runtimes[agent]!.generation)
+            actions.append(.setTimer(key, after: starts.settle))
+        }
     }
 
     /// For status: where a waiting agent is in the start queue, and why.
