@@ -121,14 +121,19 @@ extension SupervisorCommand {
             options.keysDirectory = keysDirectory
             options.maxConcurrentStarts = maxConcurrentStarts
             options.preflightFindings = preflight
-            let reactor: Reactor
-            do {
-                reactor = try Reactor(options: options)
-            } catch {
-                printError("supervisor up \(host): \(error)")
-                throw ExitCode(1)
+            let code = try withExtendedLifetime(lock) { () throws -> Int32 in
+                // The reactor (and every socket it owns) is gone when this closure returns.
+                let reactor: Reactor
+                do {
+                    reactor = try Reactor(options: options)
+                } catch {
+                    printError("supervisor up \(host): \(error)")
+                    throw ExitCode(1)
+                }
+                return reactor.run()
             }
-            let code = withExtendedLifetime(lock) { reactor.run() }
+            // The reply to `down` may still be queued in libzmq's I/O thread: deliver it.
+            ZMQContext.shared.deliverQueuedBeforeExit(within: 1)
             if code != 0 { throw ExitCode(code) }
         }
 

@@ -19,6 +19,25 @@ public final class ZMQContext: @unchecked Sendable {
         zmq_ctx_term(handle)
     }
 
+    /// Just before the process exits: lets the I/O thread deliver what is still queued (the
+    /// reply to `down`, sockets closed with a linger), which an exit would drop. `zmq_ctx_term`
+    /// waits for every socket to be closed and its linger to pass, so it runs on a thread of
+    /// its own and is waited for at most `seconds`. No socket of this context may be used after.
+    public func deliverQueuedBeforeExit(within seconds: TimeInterval) {
+        let done = DispatchSemaphore(value: 0)
+        let context = UncheckedHandle(raw: handle)
+        Thread.detachNewThread {
+            zmq_ctx_term(context.raw)
+            done.signal()
+        }
+        _ = done.wait(timeout: .now() + seconds)
+    }
+
+    /// A context handle handed to the thread that terminates it.
+    private struct UncheckedHandle: @unchecked Sendable {
+        let raw: UnsafeMutableRawPointer
+    }
+
     /// libzmq's version, e.g. "4.3.4".
     public static var version: String {
         var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
