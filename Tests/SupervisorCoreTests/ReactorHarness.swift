@@ -29,6 +29,10 @@ final class ReactorHarness: @unchecked Sendable {
             logRoot: directory.file("logs"), environment: ProcessInfo.processInfo.environment)
         options.handleSignals = false
         options.showProgress = false
+        // Every agent gets a cgroup under `supervisor/<host>.<tag>`, and a reactor clears the
+        // stale groups of its subtree at start: reactors of tests running side by side must
+        // not share one (they would kill each other's agents).
+        options.runTag = RunTag.of(runDirectory: directory.path)
         self.options = options
     }
 

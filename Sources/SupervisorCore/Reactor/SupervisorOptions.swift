@@ -42,7 +42,7 @@ public struct SupervisorOptions: Sendable {
     public var keepGoing = false
     /// Names this supervisor's cgroup subtree (`supervisor/<host>.<tag>`) and its run marker;
     /// derived from the run folder whose lock it holds (`RunTag`), so stale groups and processes
-    /// of a dead supervisor are recognised.
+    /// of a dead supervisor are recognised. Two reactors running at once must not share one.
     public var runTag = "default"
     /// Keep every descendant of an agent within reach: mark agents with `SUPERVISOR_RUN`, kill
     /// marked processes a dead predecessor left at start, and become a child subreaper so
