@@ -134,6 +134,19 @@ struct HostSupervisorStartGateTests {
         #expect(summary.ready == 7)
     }
 
+    @Test("with slots to spare, a wave is still spawned longest chain first (the kernel serves forks in that order)")
+    func criticalPathFirstWithoutBound() throws {
+        var driver = try SupervisorDriver(yaml: """
+            defaults: {host: h, command: [/bin/a], health: {kind: none, start_period: 1s}}
+            agents:
+              S1: {}
+              S2: {}
+              L1: {}
+              L2: {depends_on: [L1]}
+            """)
+        #expect(driver.send(.startAll).spawned == ["L1", "S1", "S2"])
+    }
+
     @Test("a restart waits for a slot; a queued agent can be stopped; shutdown empties the queue")
     func restartsWait() throws {
         var driver = try SupervisorDriver(yaml: """

@@ -3,8 +3,9 @@ import Foundation
 extension HostSupervisor {
     /// Starts every waiting agent whose start step has no outside dependency holding it back
     /// (each is met, or skipped: see `HostSupervisor+Dependencies`). Members of a cycle start
-    /// together. With more of them than free start slots, during start-up the agents with the
-    /// longest dependency chain behind them go first.
+    /// together. During start-up the agents with the longest dependency chain behind them are
+    /// spawned first, so that when a wave competes for the cores (or for start slots) the
+    /// critical path is not the one waiting.
     mutating func startAgentsWhoseDependenciesAreReady(now: TimeInterval, _ actions: inout [SupervisorAction]) {
         dependentsMayStart = false
         guard phase == .starting || phase == .running else { return }
@@ -31,7 +32,7 @@ extension HostSupervisor {
                 eligible.append((member, reason))
             }
         }
-        if phase == .starting && eligible.count > 1 && starts.binds {
+        if phase == .starting && eligible.count > 1 {
             // Stable: equal chains keep manifest (topological) order.
             eligible = eligible.enumerated().sorted { lhs, rhs in
                 let left = starts.priority(of: lhs.element.agent, duringStartup: true)
