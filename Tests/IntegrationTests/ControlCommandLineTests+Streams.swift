@@ -113,20 +113,29 @@ extension ControlCommandLineTests {
         try session.harness.stop()
     }
 
+    /// One agent that only sleeps.
+    static let idleManifest = """
+        agents:
+          idle:
+            host: mainpc
+            command: ["sleep", "1000"]
+            health: {kind: none, start_period: 100ms}
+        """
+
+    /// `supervisor ARGS` (an `events` verb) in the background, once it is connected to the event port.
+    static func connectedEvents(_ arguments: [String], in session: Session) throws -> BackgroundCommand {
+        let events = try session.background(arguments)
+        #expect(eventually(timeout: 60) { isConnected(pid: events.process.processIdentifier, toPort: session.controlPort + 1) },
+                "events never connected to port \(session.controlPort + 1): \(events.text)")
+        return events
+    }
+
     @Test("events ends with exit 3 and a line on stderr when its supervisor stops", .timeLimit(.minutes(3)))
     func eventsEndWhenTheSupervisorStops() throws {
-        let session = try Session(manifest: """
-            agents:
-              idle:
-                host: mainpc
-                command: ["sleep", "1000"]
-                health: {kind: none, start_period: 100ms}
-            """)
+        let session = try Session(manifest: Self.idleManifest)
         defer { session.close() }
         try session.up()
-        let events = try session.background(["events", "mainpc"])
-        #expect(eventually(timeout: 60) { Self.isConnected(pid: events.process.processIdentifier, toPort: session.controlPort + 1) },
-                "events never connected to port \(session.controlPort + 1): \(events.text)")
+        let events = try Self.connectedEvents(["events", "mainpc"], in: session)
         #expect(try session.harness.stop() == 0)
         // Told by the lost connection and a ping left unanswered for 3 s.
         #expect(events.waitForExit(timeout: 60), "events kept running after its supervisor stopped:\n\(events.text)")
@@ -138,19 +147,11 @@ extension ControlCommandLineTests {
     @Test("events ends with exit 3 when another run of the supervisor takes over, and prints none of its events",
           .timeLimit(.minutes(3)))
     func eventsEndWhenTheSupervisorRestarts() throws {
-        let session = try Session(manifest: """
-            agents:
-              idle:
-                host: mainpc
-                command: ["sleep", "1000"]
-                health: {kind: none, start_period: 100ms}
-            """)
+        let session = try Session(manifest: Self.idleManifest)
         defer { session.close() }
         try session.up()
         let first = try #require(try session.snapshot()?.json["instance"] as? String)
-        let events = try session.background(["events", "mainpc", "--topic", "agent.state"])
-        #expect(eventually(timeout: 60) { Self.isConnected(pid: events.process.processIdentifier, toPort: session.controlPort + 1) },
-                "events never connected to port \(session.controlPort + 1): \(events.text)")
+        let events = try Self.connectedEvents(["events", "mainpc", "--topic", "agent.state"], in: session)
         // SIGKILL: the agents die with it; a new supervisor binds the same ports at once.
         try session.harness.stop(signal: SIGKILL)
         try session.harness.start()

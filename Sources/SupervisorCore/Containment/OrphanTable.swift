@@ -30,22 +30,10 @@ final class OrphanTable {
         isSubreaper = cspawn_become_subreaper() == 0
     }
 
-    /// Children of this process that nobody owns: every thread's `children` list from /proc
-    /// (children are recorded on the thread they were adopted by).
-    static func children() -> [Int32] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        var pids: [Int32] = []
-        for task in tasks {
-            guard let text = try? String(contentsOfFile: "/proc/self/task/\(task)/children", encoding: .utf8) else { continue }
-            pids += text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
-        return pids
-    }
-
     /// Adopts every child not in `owned` that is not adopted yet; returns the new ones.
     func adopt(excluding owned: Set<Int32>) -> [Orphan] {
         var adopted: [Orphan] = []
-        for pid in Self.children() where !owned.contains(pid) && orphans[pid] == nil {
+        for pid in ProcessSampler.children(of: "self") where !owned.contains(pid) && orphans[pid] == nil {
             // Our child, not reaped: its pid cannot be reused, so pidfd_open is race-free.
             let pidfd = cspawn_pidfd_open(pid)
             guard pidfd >= 0 else { continue }

@@ -56,16 +56,24 @@ enum ProcessSampler {
         while index < found.count && found.count < limit {
             let parent = found[index]
             index += 1
-            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(parent)/task")) ?? []
-            for task in tasks {
-                guard let text = try? String(contentsOfFile: "/proc/\(parent)/task/\(task)/children", encoding: .utf8) else { continue }
-                for child in text.split(separator: " ").compactMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
-                where !found.contains(child) && found.count < limit {
-                    found.append(child)
-                }
+            for child in children(of: String(parent)) where !found.contains(child) && found.count < limit {
+                found.append(child)
             }
         }
         return found
+    }
+
+    /// The children of a process (`self` for this one), from every thread's
+    /// /proc/<pid>/task/<tid>/children list (a child is listed under the thread that forked or
+    /// adopted it).
+    static func children(of pid: String) -> [Int32] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        var pids: [Int32] = []
+        for task in tasks {
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8) else { continue }
+            pids += text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        return pids
     }
 
     /// Resident memory of `pids` from /proc/<pid>/statm (cheap: for the memory watchdog).
