@@ -1,6 +1,7 @@
-// The one place where agent processes are created. Everything between fork and exec runs in the
-// child of a multi-threaded process, so it may only make async-signal-safe system calls: no
-// malloc, no stdio, no locks. The parent resolves PATH and builds argv/envp beforehand.
+// The one place where agent processes are created. Everything between clone and exec runs in a
+// child that shares the memory of a multi-threaded process, so it may only make system calls: no
+// malloc, no stdio, no locks, no errno-dependent library state. The parent resolves PATH and
+// builds argv/envp beforehand.
 #define _GNU_SOURCE
 #include "CSpawn.h"
 
@@ -8,7 +9,10 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,19 +30,39 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
 
+/// What the child leaves for the parent when it cannot exec. With CLONE_VM the child writes it
+/// straight into the parent's memory; the parent reads it once the child has exec'd or exited
+/// (CLONE_VFORK suspends the parent until then).
 struct child_failure {
     int error;
     int stage;
 };
 
-static void fail_child(int report_fd, int stage) {
-    struct child_failure failure = {errno, stage};
-    ssize_t ignored = write(report_fd, &failure, sizeof failure);
-    (void)ignored;
+/// struct sigaction as the kernel takes it (all zero: SIG_DFL, no flags, empty mask).
+struct kernel_sigaction {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    unsigned long mask;
+};
+
+struct child_context {
+    const cspawn_request *request;
+    pid_t parent;
+    sigset_t parent_mask;
+    struct child_failure failure;
+};
+
+static int fail_child(struct child_context *context, int stage) {
+    context->failure.error = errno;
+    context->failure.stage = stage;
     _exit(127);
 }
 
@@ -55,29 +79,49 @@ static int write_all(int fd, const char *text, size_t length) {
     return 0;
 }
 
-static void run_child(const cspawn_request *request, pid_t parent, int report_fd) {
-    // Own process group, so a stop signal reaches the agent's children too.
-    if (setpgid(0, 0) != 0) fail_child(report_fd, CSPAWN_STAGE_SETUP);
-    if (request->death_signal > 0) {
-        if (prctl(PR_SET_PDEATHSIG, request->death_signal) != 0) fail_child(report_fd, CSPAWN_STAGE_SETUP);
-        // The parent may have died between fork and prctl: then no signal will ever come.
-        if (getppid() != parent) _exit(127);
-    }
-    // Handlers are reset by exec, but ignored signals and the mask are inherited: clear both.
+/// The child, sharing the parent's memory until execve: only system calls, nothing that takes
+/// a lock or allocates. Every signal is blocked when it begins (see cspawn_spawn).
+static int run_child(void *argument) {
+    struct child_context *context = argument;
+    const cspawn_request *request = context->request;
+    // Handlers are reset by exec, but ignored signals are inherited, and a handler of the
+    // supervisor must never run in this child (it shares the supervisor's memory): default
+    // every disposition while signals are still blocked, then clear the mask.
+    // The kernel's own call: glibc's sigaction refuses the two signals it reserves for threads
+    // (32 and 33), which a parent may have left ignored.
+    struct kernel_sigaction default_action;
+    memset(&default_action, 0, sizeof default_action);
     for (int sig = 1; sig < NSIG; sig++) {
         if (sig == SIGKILL || sig == SIGSTOP) continue;
-        signal(sig, SIG_DFL);
+        syscall(SYS_rt_sigaction, sig, &default_action, NULL, sizeof default_action.mask);
     }
     sigset_t empty;
     sigemptyset(&empty);
     sigprocmask(SIG_SETMASK, &empty, NULL);
+
+    // Own process group, so a stop signal reaches the agent's children too.
+    if (setpgid(0, 0) != 0) return fail_child(context, CSPAWN_STAGE_SETUP);
+    if (request->death_signal > 0) {
+        if (prctl(PR_SET_PDEATHSIG, request->death_signal) != 0) return fail_child(context, CSPAWN_STAGE_SETUP);
+        // The parent may have died between clone and prctl: then no signal will ever come.
+        if (getppid() != context->parent) _exit(127);
+    }
+    if (request->nofile_soft >= 0) {
+        // The supervisor raised its own descriptor limit; the agent gets the one it started with
+        // (programs that use select() break above 1024).
+        struct rlimit limit;
+        if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && (rlim_t)request->nofile_soft < limit.rlim_cur) {
+            limit.rlim_cur = (rlim_t)request->nofile_soft;
+            if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return fail_child(context, CSPAWN_STAGE_SETUP);
+        }
+    }
 
     if (request->cgroup_procs != NULL) {
         // Join before exec so that no agent code ever runs outside its limits (cgroup v1 has
         // one file per controller hierarchy, v2 one in all).
         for (char *const *path = request->cgroup_procs; *path != NULL; path++) {
             int fd = open(*path, O_WRONLY | O_CLOEXEC);
-            if (fd < 0 || write_all(fd, "0\n", 2) != 0) fail_child(report_fd, CSPAWN_STAGE_CGROUP);
+            if (fd < 0 || write_all(fd, "0\n", 2) != 0) return fail_child(context, CSPAWN_STAGE_CGROUP);
             close(fd);
         }
     }
@@ -85,20 +129,23 @@ static void run_child(const cspawn_request *request, pid_t parent, int report_fd
     int null_fd = -1;
     if (request->stdin_fd < 0 || request->stdout_fd < 0 || request->stderr_fd < 0) {
         null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-        if (null_fd < 0) fail_child(report_fd, CSPAWN_STAGE_SETUP);
+        if (null_fd < 0) return fail_child(context, CSPAWN_STAGE_SETUP);
     }
     int in = request->stdin_fd >= 0 ? request->stdin_fd : null_fd;
     int out = request->stdout_fd >= 0 ? request->stdout_fd : null_fd;
     int err = request->stderr_fd >= 0 ? request->stderr_fd : null_fd;
     // dup2 clears FD_CLOEXEC on the new descriptor; everything else stays close-on-exec.
-    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) fail_child(report_fd, CSPAWN_STAGE_SETUP);
+    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) return fail_child(context, CSPAWN_STAGE_SETUP);
     // Descriptors opened elsewhere in the supervisor without O_CLOEXEC must not leak to agents.
     syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 
-    if (request->cwd != NULL && chdir(request->cwd) != 0) fail_child(report_fd, CSPAWN_STAGE_CWD);
+    if (request->cwd != NULL && chdir(request->cwd) != 0) return fail_child(context, CSPAWN_STAGE_CWD);
     execve(request->path, request->argv, request->envp);
-    fail_child(report_fd, CSPAWN_STAGE_EXEC);
+    return fail_child(context, CSPAWN_STAGE_EXEC);
 }
+
+/// The child's stack while it shares the parent's memory (it runs until execve on it).
+static const size_t child_stack_size = 64 * 1024;
 
 int cspawn_spawn(const cspawn_request *request, cspawn_result *result) {
     result->pid = 0;
@@ -106,46 +153,53 @@ int cspawn_spawn(const cspawn_request *request, cspawn_result *result) {
     result->error = 0;
     result->stage = CSPAWN_STAGE_NONE;
 
-    // The child reports a failure before exec through this pipe; a successful exec closes it.
-    int report[2];
-    if (pipe2(report, O_CLOEXEC) != 0) {
+    // clone(CLONE_VM | CLONE_VFORK) instead of fork: nothing of the supervisor's memory is
+    // copied or write-protected per spawn, so a start costs the same with 10 agents or 10 000.
+    // The parent thread is suspended until the child execs or exits.
+    void *stack = mmap(NULL, child_stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
         result->error = errno;
         result->stage = CSPAWN_STAGE_FORK;
         return -1;
     }
-    pid_t parent = getpid();
-    pid_t pid = fork();
+    struct child_context context;
+    memset(&context, 0, sizeof context);
+    context.request = request;
+    context.parent = getpid();
+    // No handler of ours may run in the child before it has reset the dispositions.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &context.parent_mask);
+    int pidfd = -1;
+    pid_t pid = clone(run_child, (char *)stack + child_stack_size,
+                      CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &context, &pidfd);
+    if (pid < 0 && errno == EINVAL) {
+        // A kernel before 5.2 has no CLONE_PIDFD: open the pidfd afterwards instead.
+        pidfd = -1;
+        pid = clone(run_child, (char *)stack + child_stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &context);
+    }
+    int clone_error = errno;
+    pthread_sigmask(SIG_SETMASK, &context.parent_mask, NULL);
+    munmap(stack, child_stack_size);
     if (pid < 0) {
-        result->error = errno;
+        result->error = clone_error;
         result->stage = CSPAWN_STAGE_FORK;
-        close(report[0]);
-        close(report[1]);
         return -1;
     }
-    if (pid == 0) {
-        close(report[0]);
-        run_child(request, parent, report[1]);
-    }
-    close(report[1]);
-    // Also set the group from the parent, so a signal sent right after we return reaches it.
-    setpgid(pid, pid);
 
-    struct child_failure failure = {0, 0};
-    ssize_t got;
-    do {
-        got = read(report[0], &failure, sizeof failure);
-    } while (got < 0 && errno == EINTR);
-    close(report[0]);
-    if (got == (ssize_t)sizeof failure) {
+    if (context.failure.stage != CSPAWN_STAGE_NONE) {
+        if (pidfd >= 0) close(pidfd);
         int status;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-        result->error = failure.error;
-        result->stage = failure.stage;
+        result->error = context.failure.error;
+        result->stage = context.failure.stage;
         return -1;
     }
 
-    // The child is not reaped yet, so its pid cannot be reused: pidfd_open is race-free here.
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0) {
+        // The child is not reaped yet, so its pid cannot be reused: pidfd_open is race-free here.
+        pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    }
     if (pidfd < 0) {
         result->error = errno;
         result->stage = CSPAWN_STAGE_PIDFD;

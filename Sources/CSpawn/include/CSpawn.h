@@ -14,6 +14,7 @@ typedef struct {
     int stderr_fd;              /* -1: /dev/null */
     int death_signal;           /* sent to the child when the forking thread dies; 0: none */
     char *const *cgroup_procs;  /* NULL-terminated cgroup.procs files to join before exec; NULL: none */
+    long long nofile_soft;      /* soft RLIMIT_NOFILE for the child when lower than the current one; < 0: inherit */
 } cspawn_request;
 
 /// Which step of the child failed, when `error` is set.
@@ -34,7 +35,8 @@ typedef struct {
     int stage;    /* enum cspawn_stage */
 } cspawn_result;
 
-/// Forks and execs `request`. The child gets its own process group, the parent-death signal,
+/// Starts `request` with clone(CLONE_VM | CLONE_VFORK) and execve (no copy of the caller's
+/// memory, so the cost does not grow with the supervisor's size). The child gets its own process group, the parent-death signal,
 /// a clean signal mask and default dispositions, joins the cgroup, then execs. Returns 0 on
 /// success, -1 with `result->error`/`stage` set on failure (the failed child is already reaped).
 int cspawn_spawn(const cspawn_request *request, cspawn_result *result);

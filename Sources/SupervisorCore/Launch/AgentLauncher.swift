@@ -96,11 +96,13 @@ public struct AgentLauncher {
         }
     }
 
-    /// fork/exec with a parent-death signal (SIGKILL unless told otherwise; 0 for none) and a
-    /// process group of its own.
+    /// clone/exec (see cspawn_spawn) with a parent-death signal (SIGKILL unless told otherwise; 0
+    /// for none) and a process group of its own; `descriptorLimit` (when >= 0) lowers the child's
+    /// soft RLIMIT_NOFILE back to the limit the supervisor started with.
     public static func spawn(
         path: String, arguments: [String], environment: [String: String], directory: String?,
-        stdout: Int32, stderr: Int32, cgroupProcs: [String] = [], deathSignal: Int32 = SIGKILL
+        stdout: Int32, stderr: Int32, cgroupProcs: [String] = [], deathSignal: Int32 = SIGKILL,
+        descriptorLimit: Int64 = -1
     ) -> Result<(pid: Int32, pidfd: Int32), ExecutableResolver.Failure> {
         let argv = CStringArray(arguments)
         let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
@@ -111,7 +113,7 @@ public struct AgentLauncher {
                 var request = cspawn_request(
                     path: cPath, argv: argv.pointer, envp: envp.pointer, cwd: cDirectory,
                     stdin_fd: -1, stdout_fd: stdout, stderr_fd: stderr, death_signal: deathSignal,
-                    cgroup_procs: cgroupProcs.isEmpty ? nil : cgroups.pointer)
+                    cgroup_procs: cgroupProcs.isEmpty ? nil : cgroups.pointer, nofile_soft: descriptorLimit)
                 return cspawn_spawn(&request, &result)
             }
         }
