@@ -24,8 +24,9 @@ extension SupervisorCommand {
                 required or not, so a broken system comes up as far as it can.
 
                 At most --max-concurrent-starts agents (the manifest's max_concurrent_starts; \
-                default twice the cores) are starting at once: a start holds its slot until the \
-                agent is ready, exits, or start_settle (default 500ms) has passed. Further starts \
+                default twice the cores) are busy starting at once: a start holds its slot until the \
+                agent is ready, exits, goes quiet (its processes barely use the CPU and wait), \
+                or start_settle (default 500ms) has passed. Further starts \
                 and restarts wait their turn, shown in status as "waiting: 4 agents starting \
                 (max_concurrent_starts 4)"; during start-up the agents with the longest dependency \
                 chain behind them go first. A crash storm then cannot starve the machine.

@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// 30 agents crash-looping under `up --max-concurrent-starts 4`: never more than 4 spawned and
-/// not yet exited at once, the rest wait their turn (shown in status), and status keeps
-/// answering throughout.
+/// 30 agents crash-looping under `up --max-concurrent-starts 4`, each busy until it crashes (as
+/// an interpreter importing its packages): never more than 4 spawned and not yet exited at
+/// once, the rest wait their turn (shown in status), and status keeps answering throughout.
 @Suite("restart storms", .serialized)
 struct StartStormTests {
     static let agents = 30
@@ -12,12 +12,13 @@ struct StartStormTests {
     @Test("a crash storm stays within the start bound and status keeps answering", .timeLimit(.minutes(3)))
     func crashStormIsBounded() throws {
         let names = (1...Self.agents).map { "Crashy\($0)" }
-        // A start holds its slot until its process exits (the settle time is far longer).
+        // A busy start holds its slot until its process exits (the settle time is far longer,
+        // and a busy process never goes quiet).
         let harness = try SupervisorHarness(manifest: """
             start_settle: 60s
             defaults:
               host: mainpc
-              command: [/bin/sh, -c, "sleep 0.3; echo 'fatal: cannot reach the model manager' >&2; exit 1"]
+              command: [/bin/sh, -c, "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; echo 'fatal: cannot reach the model manager' >&2; exit 1"]
               health: {kind: none, start_period: 10s}
               restart: {max_restarts: 100000, window: 60s, backoff: {initial: 100ms, factor: 1, max: 100ms}}
             agents:

@@ -20,7 +20,10 @@ extension Reactor {
                 log.note("sent \(SignalName.of(signal)) to \(agent) (process group \(pid))")
             }
         case .setTimer(let key, let after):
-            timers.set(key, at: MonotonicClock.now() + after)
+            let now = MonotonicClock.now()
+            timers.set(key, at: now + after)
+            // A start holding a slot: free it as soon as the start goes quiet.
+            if key.kind == .startSettled { startQuiet.watch(key, now: now) }
         case .announce(let transition):
             let cause = transition.cause.map { "; cause: \($0.text)" } ?? ""
             log.note("\(transition.agent): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason)\(cause))")

@@ -40,6 +40,8 @@ public final class Reactor {
     /// Names this run of the supervisor in events and status replies.
     let instance = "\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
     var timers = TimerQueue()
+    /// Starts holding a start slot, sampled for when they go quiet.
+    var startQuiet = StartQuietWatch()
     var pendingEvents: [SupervisorEvent] = []
     var finished = false
     private let wake: (read: Int32, write: Int32)
@@ -189,6 +191,11 @@ public final class Reactor {
             nextMetricsAt = now + options.metricsInterval
         }
         while let key = timers.popDue(now: now) { feed(.timerFired(key)) }
+        let quiet = startQuiet.tick(now: now, isStarting: { [model] key in
+            let runtime = model.runtimes[key.agent]
+            return runtime?.state == .starting && runtime?.generation == key.generation
+        }, pid: { [model] agent in model.runtimes[agent]?.pid })
+        for key in quiet { feed(.startQuiet(agent: key.agent, generation: key.generation)) }
         publishRefusalSummary(now: now)
         for watcher in remoteWatchers where now >= watcher.nextDeadline {
             for news in watcher.tick(now: now) { feed(news) }
@@ -212,7 +219,7 @@ public final class Reactor {
         var items = tagged.map(\.item)
         let metricsDeadline = events == nil ? nil : nextMetricsAt
         let deadline = ([timers.nextDeadline(), probes.nextDeadline, metricsDeadline, nextSampleAt,
-                         control?.refusals.summaryDue].compactMap { $0 }
+                         control?.refusals.summaryDue, startQuiet.nextDue].compactMap { $0 }
             + remoteWatchers.map(\.nextDeadline)).min()
         var timeout = -1
         if let deadline {

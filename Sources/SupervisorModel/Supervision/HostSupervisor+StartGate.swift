@@ -59,6 +59,12 @@ extension HostSupervisor {
         }
     }
 
+    /// A start that went quiet frees its slot early (the busy part of its start is over).
+    mutating func onStartQuiet(_ agent: String, generation: Int) {
+        guard let runtime = runtimes[agent], runtime.state == .starting, runtime.generation == generation else { return }
+        starts.release(agent)
+    }
+
     /// For status: where a waiting agent is in the start queue, and why.
     func startQueueStatus(of agent: String) -> StartQueueStatus? {
         guard runtimes[agent]?.state == .waiting, let position = starts.position(of: agent) else { return nil }

@@ -107,6 +107,8 @@ public struct HostSupervisor: Sendable {
             onHealthPortDiscovered(agent, generation: generation, port: port, outcome: outcome, now: now, &actions)
         case .timerFired(let key):
             onTimer(key, now: now, &actions)
+        case .startQuiet(let agent, let generation):
+            onStartQuiet(agent, generation: generation)
         case .shutdown:
             onShutdown(now: now, &actions)
         case .remoteAgentChanged(let remote, let state):

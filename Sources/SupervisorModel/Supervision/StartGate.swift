@@ -4,10 +4,11 @@ import Foundation
 /// storm (dozens of agents restarting over and over) or a wide start-up level cannot load the
 /// machine past answering.
 ///
-/// An agent holds a start slot from its spawn until it is ready, its process ends, or `settle`
+/// An agent holds a start slot from its spawn until it is ready, its process ends, it goes
+/// quiet (the reactor sees it use next to no CPU while it waits: `.startQuiet`), or `settle`
 /// has passed, whichever comes first: the expensive part of a start (an interpreter importing
-/// its packages) is bounded, and an agent that takes long to become ready does not hold back
-/// the others. A start that finds no free slot (and every start while others wait) joins a
+/// its packages) is bounded, and an agent that waits, or takes long to become ready, does not
+/// hold back the others. A start that finds no free slot (and every start while others wait) joins a
 /// queue: during start-up the agent with the longest dependency chain behind it first, so the
 /// critical path is not delayed; otherwise first come, first served.
 public struct StartGate: Equatable, Sendable {

@@ -24,6 +24,10 @@ public enum SupervisorEvent: Equatable, Sendable {
     case healthPortDiscovered(agent: String, generation: Int, port: Int, outcome: ProbeOutcome)
     /// A timer set by `.setTimer` is due.
     case timerFired(TimerKey)
+    /// The process of generation `generation`, still starting and holding a start slot, has gone
+    /// quiet: it uses next to no CPU and is not runnable (it waits for something). Its slot is
+    /// free for the next start, as if `start_settle` had passed.
+    case startQuiet(agent: String, generation: Int)
     /// SIGINT/SIGTERM: stop everything in reverse dependency order, then exit. A second one
     /// kills every remaining process at once.
     case shutdown

@@ -1,0 +1,33 @@
+import Foundation
+import SupervisorModel
+import Testing
+@testable import SupervisorCore
+
+/// A start holds its slot while its processes are busy and frees it when they go quiet, long
+/// before `start_settle`.
+@Suite("Reactor frees the start slot of a quiet start")
+struct ReactorStartQuietTests {
+    @Test("the next agent starts once the busy one has gone quiet, not at start_settle, and not before")
+    func busyThenQuiet() throws {
+        // One slot, settled only after 60 s, and neither agent is ready for 60 s: only the
+        // quiet watch can let `second` start within the test's time. `first` spins (the busy
+        // part of a start), marks the end of it in a file, then sleeps.
+        let harness = try ReactorHarness(manifest: """
+            max_concurrent_starts: 1
+            start_settle: 60s
+            defaults: {host: testhost, health: {kind: none, start_period: 60s}}
+            agents:
+              first:
+                command: ["/bin/sh", "-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; : > spun; exec sleep 1000"]
+              second:
+                command: ["/bin/sh", "-c", "if [ -e spun ]; then echo saw-spun; else echo too-early; fi; exec sleep 1000"]
+            """)
+        defer { harness.cleanup() }
+        harness.start()
+        let started = harness.waitForTransition(timeout: 50) { $0.agent == "second" && $0.to == .starting }
+        #expect(started != nil, "second never started: \(harness.supervisorLog)")
+        #expect(waitUntil(timeout: 20) { harness.agentLog("second").contains("saw-spun") || harness.agentLog("second").contains("too-early") })
+        #expect(harness.agentLog("second").contains("saw-spun"), "second started while first was still busy")
+        #expect(harness.shutDown() == 0)
+    }
+}
