@@ -25,7 +25,7 @@ struct StartQuietWatch {
     }
 
     private var watched: [String: Watched] = [:]
-    private var buffer = [UInt8](repeating: 0, count: 4096)
+    private var files = ProcFile()
     /// When the next sample is due; nil when nothing is watched.
     private(set) var nextDue: TimeInterval?
 
@@ -50,7 +50,7 @@ struct StartQuietWatch {
                 watched[agent] = nil
                 continue
             }
-            guard let activity = StartActivity.sample(process, buffer: &buffer) else { continue }
+            guard let activity = StartActivity.sample(process, files: &files) else { continue }
             var updated = entry
             if let last = entry.last, now > entry.lastAt {
                 let used = Double(activity.cpuNanoseconds &- last.cpuNanoseconds) / 1e9

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Reads small /proc files with plain system calls into a buffer the caller keeps, so that
+/// sampling hundreds of processes costs a few system calls each and no allocation per file.
+struct ProcFile {
+    private var buffer = [UInt8](repeating: 0, count: 4096)
+
+    /// The file's bytes (a view into the buffer, valid until the next read); nil when it cannot
+    /// be opened (the process is gone).
+    mutating func read(_ path: String) -> ArraySlice<UInt8>? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var total = 0
+        while total < buffer.count {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + total, $0.count - total) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            total += count
+        }
+        return buffer[0..<total]
+    }
+
+    /// The fields of /proc/<pid>/stat after the command name (which may hold spaces and
+    /// parentheses): [0] state, [2] process group, [11] utime, [12] stime, [17] threads, [21] rss.
+    mutating func statFields(_ pid: Int32) -> [ArraySlice<UInt8>]? {
+        guard let bytes = read("/proc/\(pid)/stat"), let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        return bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
+    }
+
+    /// The leading decimal number of the file (its first field); nil when there is none.
+    mutating func firstNumber(_ path: String) -> UInt64? {
+        guard let bytes = read(path) else { return nil }
+        return Self.number(bytes.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") })
+    }
+
+    /// Whitespace-separated numbers of the file (a `children` list).
+    mutating func numbers(_ path: String) -> [Int32] {
+        guard let bytes = read(path) else { return [] }
+        return bytes.split(whereSeparator: { $0 == 32 || $0 == 10 }).compactMap { Self.number($0).flatMap { Int32(exactly: $0) } }
+    }
+
+    /// A decimal field; nil when it is empty, holds anything but digits, or overflows.
+    static func number(_ digits: ArraySlice<UInt8>) -> UInt64? {
+        guard !digits.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in digits {
+            guard byte >= 48 && byte <= 57 else { return nil }
+            let (times, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carried) = times.addingReportingOverflow(UInt64(byte - 48))
+            guard !overflowed && !carried else { return nil }
+            value = sum
+        }
+        return value
+    }
+
+    /// How many entries a /proc directory has (open descriptors in /proc/<pid>/fd), without
+    /// `.` and `..`; nil when it cannot be opened.
+    static func entryCount(_ path: String) -> Int? {
+        guard let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var count = 0
+        while let entry = readdir(directory) {
+            let name = entry.pointee.d_name
+            // "." and "..": the only names starting with a dot in these directories.
+            if name.0 == UInt8(ascii: ".") { continue }
+            count += 1
+        }
+        return count
+    }
+}
