@@ -4,6 +4,10 @@
 SWIFT ?= swift
 HOST ?= mainpc
 RELEASE_BIN = .build/release
+# Release binaries link the Swift runtime and Foundation statically: no dozen shared libraries
+# to load and relocate per process (a CLI verb starts in about two thirds of the CPU time) and a
+# smaller daemon RSS (measured in BENCHMARKS.md). `make build RELEASE_FLAGS=` links them shared.
+RELEASE_FLAGS ?= --static-swift-stdlib
 
 .PHONY: up build test deps test-deps check plan clean bench bench-quick
 
@@ -35,7 +39,7 @@ $(TEST_STAMP): Makefile
 test-deps: deps $(TEST_STAMP)
 
 build: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release $(RELEASE_FLAGS)
 
 up: build
 	$(RELEASE_BIN)/supervisor up $(HOST)
