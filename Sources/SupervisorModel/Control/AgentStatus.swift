@@ -134,7 +134,8 @@ public struct HostStatus: Equatable, Sendable, Codable {
 extension HostSupervisor {
     /// A status snapshot of the named agents (all when empty).
     public func status(of names: [String], now: TimeInterval, supervisorPid: Int32) -> HostStatus {
-        let chosen = names.isEmpty ? order : order.filter { names.contains($0) }
+        // By id: manifest order, each agent once, names that are not here left out.
+        let chosen = names.isEmpty ? order : Set(names.compactMap { index[$0] }).sorted().map(index.name(of:))
         let agents = chosen.compactMap { name -> AgentStatus? in
             guard let spec = specs[name], let runtime = runtimes[name] else { return nil }
             return AgentStatus(
@@ -167,7 +168,7 @@ extension HostSupervisor {
                 })
         }
         var totals: [String: Int] = ["total": order.count]
-        for name in order { totals[runtimes[name]!.state.rawValue, default: 0] += 1 }
+        for state in AgentState.allCases where tally.count(state) > 0 { totals[state.rawValue] = tally.count(state) }
         let phaseName: String
         switch phase {
         case .idle: phaseName = "idle"

@@ -141,9 +141,9 @@ extension HostSupervisor {
 
     /// Local agents that some local agent depends on with `condition: started`: their spawn
     /// may let a dependent start.
-    static func startedConditionTargets(_ specs: [String: AgentSpec]) -> Set<String> {
+    static func startedConditionTargets(_ specs: [AgentSpec]) -> Set<String> {
         var targets: Set<String> = []
-        for spec in specs.values {
+        for spec in specs {
             for dependency in spec.dependencies where dependency.condition == .started { targets.insert(dependency.name) }
         }
         return targets
