@@ -136,6 +136,10 @@ extension HostSupervisor {
     public func status(of names: [String], now: TimeInterval, supervisorPid: Int32) -> HostStatus {
         // By id: manifest order, each agent once, names that are not here left out.
         let chosen = names.isEmpty ? order : Set(names.compactMap { index[$0] }).sorted().map(index.name(of:))
+        // One memo of what is down for good and one ranking of the start queue for the whole
+        // reply, not one per agent.
+        var cache: DownCache = [:]
+        let queuePositions = starts.positions
         let agents = chosen.compactMap { name -> AgentStatus? in
             guard let spec = specs[name], let runtime = runtimes[name] else { return nil }
             return AgentStatus(
@@ -143,8 +147,9 @@ extension HostSupervisor {
                 uptime: runtime.state.hasProcess ? runtime.startedAt.map { now - $0 } : nil,
                 restarts: runtime.restarts, health: healthText(spec, runtime),
                 readyAfter: runtime.lastReadyDuration,
-                blockedBy: runtime.state == .waiting ? blockers(of: name) : [],
-                startQueue: startQueueStatus(of: name),
+                blockedBy: runtime.state == .waiting ? blockers(of: name, cache: &cache) : [],
+                startQueue: runtime.state == .waiting
+                    ? queuePositions[name].map { StartQueueStatus(position: $0, reason: starts.waitingReason) } : nil,
                 lastExit: runtime.lastExit.map { exit in
                     var code: Int32?, signal: Int32?
                     switch exit.status {

@@ -100,6 +100,12 @@ extension HostSupervisor {
     /// `host/name`.
     public func blockers(of agent: String) -> [String] {
         var cache: DownCache = [:]
+        return blockers(of: agent, cache: &cache)
+    }
+
+    /// The same, sharing the memo of what is down for good between the agents of one look
+    /// (status of every agent: O(agents) in all, not per agent).
+    func blockers(of agent: String, cache: inout DownCache) -> [String] {
         var result: [String] = []
         for dependency in stepDependencies(of: agent, cache: &cache)
         where dependency.verdict == .pending && !result.contains(dependency.written) {

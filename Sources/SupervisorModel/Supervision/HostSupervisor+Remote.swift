@@ -65,10 +65,11 @@ extension HostSupervisor {
     public var remoteAgentsAwaited: [String]? {
         guard phase == .starting, tally.count(.starting) == 0, tally.count(.stopping) == 0 else { return nil }
         var waiting: [String: [String]] = [:]
+        var cache: DownCache = [:]
         for agent in order {
             switch runtimes[agent]?.state {
             case .starting?, .stopping?: return nil
-            case .waiting?: waiting[agent] = blockers(of: agent)
+            case .waiting?: waiting[agent] = blockers(of: agent, cache: &cache)
             default: break
             }
         }

@@ -160,6 +160,13 @@ public struct StartGate: Equatable, Sendable {
         return ahead + 1
     }
 
+    /// Every queued agent's position (1 for the next to start): one sort for all of them.
+    public var positions: [String: Int] {
+        var result: [String: Int] = [:]
+        for (offset, entry) in queue.enumerated() { result[entry.agent] = offset + 1 }
+        return result
+    }
+
     /// Higher priority first; equal priorities in the order they were queued.
     private static func admitsBefore(_ lhs: Entry, _ rhs: Entry) -> Bool {
         lhs.priority != rhs.priority ? lhs.priority > rhs.priority : lhs.sequence < rhs.sequence
