@@ -21,6 +21,11 @@ struct FakeReactor {
     /// Feeds `event`, then everything it leads to, until `done` holds or nothing is left.
     mutating func run(_ event: SupervisorEvent, until done: (FakeReactor) -> Bool) {
         pending.append(event)
+        resume(until: done)
+    }
+
+    /// Goes on with what is pending, until `done` holds or nothing is left.
+    mutating func resume(until done: (FakeReactor) -> Bool) {
         while !done(self) {
             if pendingHead < pending.count {
                 let next = pending[pendingHead]

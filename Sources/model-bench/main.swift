@@ -50,9 +50,17 @@ let setupBegan = processCPUSeconds()
 var reactor = FakeReactor(model: HostSupervisor(manifest: manifest, host: BenchManifest.host))
 let setupCPU = processCPUSeconds() - setupBegan
 
+// Start-up, with one status of every agent half-way (not counted in the start-up's CPU).
 let startBegan = processCPUSeconds()
-reactor.run(.startAll) { $0.summary != nil }
-let startupCPU = processCPUSeconds() - startBegan
+reactor.run(.startAll) { $0.summary != nil || $0.model.runtimes[names[agents / 2]]?.state == .ready }
+var startupCPU = processCPUSeconds() - startBegan
+let statusBegan = processCPUSeconds()
+let midStatus = reactor.model.status(of: [], now: reactor.now, supervisorPid: 1)
+let statusCPU = processCPUSeconds() - statusBegan
+let resumed = processCPUSeconds()
+reactor.resume { $0.summary != nil }
+startupCPU += processCPUSeconds() - resumed
+guard midStatus.agents.count == agents else { fail("status listed \(midStatus.agents.count) agents of \(agents)") }
 guard let summary = reactor.summary else { fail("start-up never finished") }
 guard summary.ready == agents, summary.total == agents else {
     fail("start-up ended with \(summary.ready)/\(summary.total) agents ready, expected \(agents)")
@@ -76,5 +84,5 @@ if json {
 } else {
     print("\(agents) agents, \(shape.rawValue): start-up \(startupCPU) s CPU (\(startupEvents) events), "
           + "shutdown \(shutdownCPU) s CPU (\(reactor.events - startupEvents) events), \(reactor.actions) actions; "
-          + "model built in \(setupCPU) s")
+          + "model built in \(setupCPU) s; status of every agent half-way through start-up \(statusCPU) s")
 }
