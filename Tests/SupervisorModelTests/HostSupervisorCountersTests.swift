@@ -147,4 +147,29 @@ struct HostSupervisorCountersTests {
         #expect(summary.blocked.count == count - 2 && summary.blocked.allSatisfy { $0.blockedBy == "a1" })
         #expect(summary.blocked.first?.agent == "a2" && summary.blocked.last?.agent == "a\(count - 1)")
     }
+
+    @Test("an optional dependency that failed first: the dependent starts without it once the other one is ready")
+    func optionalFailedBeforeTheOther() throws {
+        var driver = try SupervisorDriver(yaml: """
+            defaults: {host: h, command: [/bin/a], health: {kind: exec, command: [/bin/true]}, restart: {policy: never}}
+            agents:
+              Flaky: {}
+              Slow: {}
+              Both: {depends_on: [{name: Flaky, required: false}, Slow]}
+              Behind: {depends_on: [{name: Both, condition: started}]}
+            """)
+        #expect(driver.send(.startAll).spawned == ["Flaky", "Slow"])
+        #expect(driver.exit("Flaky", code: 1).spawned.isEmpty, "Slow is not ready yet")
+        #expect(driver.state("Flaky") == .failed && driver.state("Both") == .waiting)
+        #expect(driver.status("Both")?.blockedBy == ["Slow"])
+        let released = try driver.answerProbe("Slow", .healthy)
+        #expect(released.spawned == ["Both", "Behind"], "Behind needs only Both's process")
+        #expect(driver.runtime("Both")?.startedWithout.map(\.agent) == ["Flaky"])
+        try driver.answerProbe("Both", .healthy)
+        try driver.answerProbe("Behind", .healthy)
+        let summary = try #require(driver.summaries.first)
+        #expect(summary.ready == 3 && summary.failed.map(\.agent) == ["Flaky"])
+        #expect(summary.startedWithout.map(\.agent) == ["Both"])
+    }
 }
+
