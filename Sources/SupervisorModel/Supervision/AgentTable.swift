@@ -74,7 +74,4 @@ public struct AgentTable<Value: Equatable & Sendable>: Equatable, Sendable {
 
     /// Number of agents present. O(agents).
     public var count: Int { values.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
-
-    /// The values of the agents present, in id (manifest) order. O(agents).
-    public var presentValues: [Value] { values.compactMap { $0 } }
 }

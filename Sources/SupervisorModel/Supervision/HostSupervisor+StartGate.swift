@@ -63,12 +63,6 @@ extension HostSupervisor {
         }
     }
 
-    /// For status: where a waiting agent is in the start queue, and why.
-    func startQueueStatus(of agent: String) -> StartQueueStatus? {
-        guard runtimes[agent]?.state == .waiting, let position = starts.position(of: agent) else { return nil }
-        return StartQueueStatus(position: position, reason: starts.waitingReason)
-    }
-
     /// For status: the slots in use, the bound and the queue.
     var startSlotsStatus: StartSlotsStatus {
         StartSlotsStatus(starting: starts.holders.count, limit: starts.limit, queued: starts.queuedCount, settle: starts.settle)

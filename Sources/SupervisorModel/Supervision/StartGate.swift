@@ -151,15 +151,6 @@ public struct StartGate: Equatable, Sendable {
         heap.filter { queued[$0.agent] == $0.sequence }.sorted(by: Self.admitsBefore)
     }
 
-    /// 1 for the next to start.
-    public func position(of agent: String) -> Int? {
-        guard let sequence = queued[agent], let entry = heap.first(where: { $0.agent == agent && $0.sequence == sequence })
-        else { return nil }
-        var ahead = 0
-        for other in heap where queued[other.agent] == other.sequence && Self.admitsBefore(other, entry) { ahead += 1 }
-        return ahead + 1
-    }
-
     /// Every queued agent's position (1 for the next to start): one sort for all of them.
     public var positions: [String: Int] {
         var result: [String: Int] = [:]
