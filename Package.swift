@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "supervisor", targets: ["supervisor"]),
         .executable(name: "agent-sim", targets: ["agent-sim"]),
+        .executable(name: "model-bench", targets: ["model-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -39,6 +40,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "agent-sim", dependencies: ["SupervisorCore"]),
+        // Drives the pure model alone with fake events: CPU per start-up and shutdown of N agents.
+        .executableTarget(name: "model-bench", dependencies: ["SupervisorModel"]),
         // Helpers more than one test target uses (a tmpfs that really fills up).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SupervisorModelTests", dependencies: ["SupervisorModel"]),

@@ -134,7 +134,12 @@ public struct HostStatus: Equatable, Sendable, Codable {
 extension HostSupervisor {
     /// A status snapshot of the named agents (all when empty).
     public func status(of names: [String], now: TimeInterval, supervisorPid: Int32) -> HostStatus {
-        let chosen = names.isEmpty ? order : order.filter { names.contains($0) }
+        // By id: manifest order, each agent once, names that are not here left out.
+        let chosen = names.isEmpty ? order : Set(names.compactMap { index[$0] }).sorted().map(index.name(of:))
+        // One memo of what is down for good and one ranking of the start queue for the whole
+        // reply, not one per agent.
+        var cache: DownCache = [:]
+        let queuePositions = starts.positions
         let agents = chosen.compactMap { name -> AgentStatus? in
             guard let spec = specs[name], let runtime = runtimes[name] else { return nil }
             return AgentStatus(
@@ -142,8 +147,9 @@ extension HostSupervisor {
                 uptime: runtime.state.hasProcess ? runtime.startedAt.map { now - $0 } : nil,
                 restarts: runtime.restarts, health: healthText(spec, runtime),
                 readyAfter: runtime.lastReadyDuration,
-                blockedBy: runtime.state == .waiting ? blockers(of: name) : [],
-                startQueue: startQueueStatus(of: name),
+                blockedBy: runtime.state == .waiting ? blockers(of: name, cache: &cache) : [],
+                startQueue: runtime.state == .waiting
+                    ? queuePositions[name].map { StartQueueStatus(position: $0, reason: starts.waitingReason) } : nil,
                 lastExit: runtime.lastExit.map { exit in
                     var code: Int32?, signal: Int32?
                     switch exit.status {
@@ -167,7 +173,7 @@ extension HostSupervisor {
                 })
         }
         var totals: [String: Int] = ["total": order.count]
-        for name in order { totals[runtimes[name]!.state.rawValue, default: 0] += 1 }
+        for state in AgentState.allCases where tally.count(state) > 0 { totals[state.rawValue] = tally.count(state) }
         let phaseName: String
         switch phase {
         case .idle: phaseName = "idle"

@@ -115,6 +115,7 @@ extension HostSupervisor {
                 runtimes[agent]!.failureReason = nil
                 runtimes[agent]!.startPeriodMissed = false
                 if state != .waiting { move(agent, to: .waiting, because: "start requested", now: now, &actions) }
+                releaseStep(of: agent)
                 outcomes.append(CommandOutcome(agent: agent, result: "waiting"))
             }
         }
@@ -129,6 +130,11 @@ extension HostSupervisor {
             }
             return outcome
         })
+    }
+
+    /// Has the next start scan look at the agent's start step.
+    private mutating func releaseStep(of agent: String) {
+        if let id = index[agent], let step = counters.step(of: id) { counters.released.insert(step) }
     }
 
     /// `starting`, or `queued: 8 agents starting (max_concurrent_starts 8)` for a start that
@@ -182,6 +188,7 @@ extension HostSupervisor {
             case .waiting, .stopped, .exited, .failed:
                 let state = runtimes[agent]!.state
                 if state != .waiting { move(agent, to: .waiting, because: "restart requested", now: now, &actions) }
+                releaseStep(of: agent)
                 outcomes.append(CommandOutcome(agent: agent, result: "waiting"))
             }
         }

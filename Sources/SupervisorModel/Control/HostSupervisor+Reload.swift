@@ -37,11 +37,8 @@ extension HostSupervisor {
         }
 
         graph = DependencyGraph(manifest: manifest, host: host)
+        renumber(newAgents, kept: order.filter { !newNames.contains($0) })
         learnRemoteDependencies(from: manifest)
-        for spec in newAgents { specs[spec.name] = spec }
-        startedConditionTargets = Self.startedConditionTargets(specs)
-        for name in added where runtimes[name] == nil { runtimes[name] = AgentRuntime(restart: specs[name]!.restart) }
-        order = newAgents.map(\.name) + order.filter { !newNames.contains($0) }
         starts.configure(manifest, graph: graph, specs: specs)
 
         for name in removed {
@@ -72,6 +69,27 @@ extension HostSupervisor {
         return (.success(outcome), actions)
     }
 
+    /// Numbers the agents anew (the new manifest's in its order, then those still on their
+    /// way out) and rebuilds the tables and counters from their current state: O(agents).
+    private mutating func renumber(_ newAgents: [AgentSpec], kept: [String]) {
+        let newSpecs = Dictionary(newAgents.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let names = newAgents.map(\.name) + kept
+        let ids = AgentIndex(names)
+        let specValues = names.map { newSpecs[$0] ?? specs[$0]! }
+        let runtimeValues = names.map { runtimes[$0] ?? AgentRuntime(restart: newSpecs[$0]!.restart) }
+        order = names
+        index = ids
+        specs = AgentTable(index: ids, values: specValues)
+        runtimes = AgentTable(index: ids, values: runtimeValues)
+        counters = DependencyCounters(index: ids, graph: graph, specs: specs, runtimes: runtimes)
+        tally = AgentStateTally()
+        for (position, runtime) in runtimeValues.enumerated() { tally.add(AgentID(position), runtime.state) }
+        startedConditionTargets = Self.startedConditionTargets(specValues)
+        // Every step is looked at by the scan that ends the reload.
+        downChanged = []
+        counters.released.formUnion(0..<counters.stepCount)
+    }
+
     /// Drops a retiring agent whose process is gone.
     mutating func forget(_ agent: String, now: TimeInterval, _ actions: inout [SupervisorAction]) {
         let from = runtimes[agent]?.state ?? .stopped
@@ -80,8 +98,10 @@ extension HostSupervisor {
         retiring.remove(agent)
         starts.release(agent)
         starts.dequeue(agent)
+        if let id = index[agent], let runtime = runtimes[id] { tally.remove(id, runtime.state) }
         specs[agent] = nil
         runtimes[agent] = nil
+        index.remove(agent)
         order.removeAll { $0 == agent }
     }
 }

@@ -100,6 +100,12 @@ extension HostSupervisor {
     /// `host/name`.
     public func blockers(of agent: String) -> [String] {
         var cache: DownCache = [:]
+        return blockers(of: agent, cache: &cache)
+    }
+
+    /// The same, sharing the memo of what is down for good between the agents of one look
+    /// (status of every agent: O(agents) in all, not per agent).
+    func blockers(of agent: String, cache: inout DownCache) -> [String] {
         var result: [String] = []
         for dependency in stepDependencies(of: agent, cache: &cache)
         where dependency.verdict == .pending && !result.contains(dependency.written) {
@@ -141,9 +147,9 @@ extension HostSupervisor {
 
     /// Local agents that some local agent depends on with `condition: started`: their spawn
     /// may let a dependent start.
-    static func startedConditionTargets(_ specs: [String: AgentSpec]) -> Set<String> {
+    static func startedConditionTargets(_ specs: [AgentSpec]) -> Set<String> {
         var targets: Set<String> = []
-        for spec in specs.values {
+        for spec in specs {
             for dependency in spec.dependencies where dependency.condition == .started { targets.insert(dependency.name) }
         }
         return targets

@@ -11,6 +11,7 @@ extension HostSupervisor {
     ) {
         guard let spec = specs[agent], let runtime = runtimes[agent], runtime.state.hasProcess else { return }
         runtimes[agent]!.pid = nil
+        recount(agent)
         let namedError = cause?.kind.isRecognisedError == true ? cause : nil
         if retiring.contains(agent) {
             runtimes[agent]!.lastExit = ExitRecord(status: status, reason: "removed", at: now)
@@ -191,6 +192,7 @@ extension HostSupervisor {
             // Dependents that do not require it stop waiting for it.
             runtimes[key.agent]!.startPeriodMissed = true
             dependentsMayStart = true
+            if let id = index[key.agent] { counters.releaseDependents(of: id) }
             let period = Quantity.describe(seconds: spec.health.effectiveStartPeriod)
             let detail = runtime.lastProbeProblem.map { " (last check: \($0))" } ?? ""
             beginStop(key.agent, reason: .startTimeout, because: "not ready within \(period)\(detail)", now: now, &actions)

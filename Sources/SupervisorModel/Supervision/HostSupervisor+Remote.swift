@@ -8,14 +8,26 @@ extension HostSupervisor {
     /// reload). Beliefs about agents still depended on are kept.
     mutating func learnRemoteDependencies(from manifest: Manifest) {
         remoteDependencies = [:]
-        for agent in manifest.agents(on: host) {
-            let remote = manifest.remoteDependencies(of: agent)
-            if !remote.isEmpty { remoteDependencies[agent.name] = remote }
+        remoteDependents = [:]
+        // One look-up table for the whole manifest (`manifest[name]` is a scan).
+        var byName: [String: AgentSpec] = [:]
+        for agent in manifest.agents where byName[agent.name] == nil { byName[agent.name] = agent }
+        for agent in manifest.agents where agent.host == host {
+            var remote: [RemoteAgent] = []
+            for name in agent.dependsOn {
+                guard let other = byName[name], other.host != agent.host else { continue }
+                remote.append(RemoteAgent(host: other.host, name: name))
+            }
+            guard !remote.isEmpty else { continue }
+            remoteDependencies[agent.name] = remote
+            for dependency in remote where remoteDependents[dependency]?.last != agent.name {
+                remoteDependents[dependency, default: []].append(agent.name)
+            }
         }
         let needed = Set(remoteDependencies.values.joined())
         remoteStates = remoteStates.filter { needed.contains($0.key) }
         remoteStartPeriods = Dictionary(needed.compactMap { remote in
-            manifest[remote.name].map { (remote, $0.health.effectiveStartPeriod) }
+            byName[remote.name].map { (remote, $0.health.effectiveStartPeriod) }
         }, uniquingKeysWith: { first, _ in first })
         remoteWaitingSince = remoteWaitingSince.filter { needed.contains($0.key) }
         remoteOverdue = remoteOverdue.filter { needed.contains($0) }
@@ -51,12 +63,13 @@ extension HostSupervisor {
     /// through other waiting agents (those hosts may start after this one, as `up --all` does):
     /// those remote agents, as `host/name`. Nil while anything else is still pending.
     public var remoteAgentsAwaited: [String]? {
-        guard phase == .starting else { return nil }
+        guard phase == .starting, tally.count(.starting) == 0, tally.count(.stopping) == 0 else { return nil }
         var waiting: [String: [String]] = [:]
+        var cache: DownCache = [:]
         for agent in order {
             switch runtimes[agent]?.state {
             case .starting?, .stopping?: return nil
-            case .waiting?: waiting[agent] = blockers(of: agent)
+            case .waiting?: waiting[agent] = blockers(of: agent, cache: &cache)
             default: break
             }
         }
@@ -84,9 +97,16 @@ extension HostSupervisor {
         }
     }
 
-    /// Local agents depending on `remote`.
+    /// Local agents depending on `remote`, in manifest order.
     func localDependents(of remote: RemoteAgent) -> [String] {
-        order.filter { remoteDependencies[$0]?.contains(remote) == true }
+        remoteDependents[remote] ?? []
+    }
+
+    /// Releases the start steps of the local agents depending on `remote` for the next scan.
+    mutating func releaseDependents(of remote: RemoteAgent) {
+        for agent in localDependents(of: remote) {
+            if let id = index[agent], let step = counters.step(of: id) { counters.released.insert(step) }
+        }
     }
 
     mutating func onRemoteAgentChanged(
@@ -103,7 +123,10 @@ extension HostSupervisor {
         }
         // Started (for `condition: started`), failed (for dependents that do not require it):
         // any change may let a waiting agent start.
-        if state != before { dependentsMayStart = true }
+        if state != before {
+            dependentsMayStart = true
+            releaseDependents(of: remote)
+        }
         guard ready != wasReady else { return }
         reportRemoteChange(remote, ready: ready, detail: remoteDescription(remote), &actions)
     }
@@ -129,6 +152,7 @@ extension HostSupervisor {
         guard !isReady(remote) else { return }
         remoteOverdue.insert(remote)
         dependentsMayStart = true
+        releaseDependents(of: remote)
     }
 
     mutating func onRemoteHostChanged(
@@ -140,14 +164,26 @@ extension HostSupervisor {
         let affected = remoteAgentsNeeded.filter { $0.host == remoteHost }
         let readyBefore = Set(affected.filter(isReady))
         remoteHosts[remoteHost] = after
-        let waiting = order.filter { agent in
+        // The agents depending on that host's agents, and the members of their cycles.
+        var behind: Set<AgentID> = []
+        for remote in affected {
+            for agent in localDependents(of: remote) {
+                guard let id = index[agent] else { continue }
+                behind.insert(id)
+                if let step = counters.step(of: id) { behind.formUnion(counters.members[step]) }
+            }
+        }
+        let waiting = behind.sorted().map(index.name(of:)).filter { agent in
             runtimes[agent]?.state == .waiting && remoteBlockers(of: agent).contains { $0.host == remoteHost }
         }
         actions.append(.remoteHostChanged(host: remoteHost, reachable: reachable, waiting: waiting))
         for remote in affected where readyBefore.contains(remote) != isReady(remote) {
             reportRemoteChange(remote, ready: isReady(remote), detail: remoteDescription(remote), &actions)
         }
-        if reachable { startAgentsWhoseDependenciesAreReady(now: now, &actions) }
+        if reachable {
+            for remote in affected { releaseDependents(of: remote) }
+            startAgentsWhoseDependenciesAreReady(now: now, &actions)
+        }
     }
 
     private func reportRemoteChange(_ remote: RemoteAgent, ready: Bool, detail: String, _ actions: inout [SupervisorAction]) {

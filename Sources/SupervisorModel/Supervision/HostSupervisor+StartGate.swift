@@ -28,8 +28,12 @@ extension HostSupervisor {
     mutating func admitQueuedStarts(now: TimeInterval, _ actions: inout [SupervisorAction]) {
         guard phase == .starting || phase == .running else { return }
         while starts.hasRoom, let entry = starts.next() {
-            guard runtimes[entry.agent]?.state == .waiting,
-                  !entry.needsDependencies || blockers(of: entry.agent).isEmpty else { continue }
+            guard runtimes[entry.agent]?.state == .waiting else { continue }
+            guard !entry.needsDependencies || blockers(of: entry.agent).isEmpty else {
+                // Waiting for its dependencies again: the next start scan looks at it.
+                if let id = index[entry.agent], let step = counters.step(of: id) { counters.released.insert(step) }
+                continue
+            }
             let waited = Quantity.describe(seconds: max(0, now - entry.since))
             launch(entry.agent, because: "\(entry.reason); after \(waited) waiting for a start slot", cause: entry.cause,
                    now: now, &actions)
@@ -65,15 +69,9 @@ extension HostSupervisor {
         starts.release(agent)
     }
 
-    /// For status: where a waiting agent is in the start queue, and why.
-    func startQueueStatus(of agent: String) -> StartQueueStatus? {
-        guard runtimes[agent]?.state == .waiting, let position = starts.position(of: agent) else { return nil }
-        return StartQueueStatus(position: position, reason: starts.waitingReason)
-    }
-
     /// For status: the slots in use, the bound and the queue.
     var startSlotsStatus: StartSlotsStatus {
-        StartSlotsStatus(starting: starts.holders.count, limit: starts.limit, queued: starts.queue.count, settle: starts.settle)
+        StartSlotsStatus(starting: starts.holders.count, limit: starts.limit, queued: starts.queuedCount, settle: starts.settle)
     }
 }
 

@@ -6,14 +6,23 @@ extension HostSupervisor {
     /// together. During start-up the agents with the longest dependency chain behind them are
     /// spawned first, so that when a wave competes for the cores (or for start slots) the
     /// critical path is not the one waiting.
+    ///
+    /// Only the steps released since the last scan are looked at (`DependencyCounters.released`:
+    /// a dependency became met, went down for good, missed its start period, a remote agent
+    /// changed, a member is waiting again); every step at `.startAll` and reload.
     mutating func startAgentsWhoseDependenciesAreReady(now: TimeInterval, _ actions: inout [SupervisorAction]) {
         dependentsMayStart = false
         guard phase == .starting || phase == .running else { return }
+        spreadDownChanges()
+        guard !counters.released.isEmpty else { return }
+        let released = counters.released.sorted()
+        counters.released = []
         // Steps are in topological order: an agent spawned here is no longer waiting by the time
         // its dependents are looked at, so the memo stays true through the pass.
         var cache: DownCache = [:]
         var eligible: [(agent: String, reason: String)] = []
-        for step in graph.steps {
+        for stepIndex in released {
+            let step = graph.steps[stepIndex]
             let waiting = step.members.filter { runtimes[$0]?.state == .waiting && !starts.isQueued($0) }
             guard !waiting.isEmpty, let first = step.members.first else { continue }
             let dependencies = stepDependencies(of: first, cache: &cache)
@@ -33,7 +42,8 @@ extension HostSupervisor {
             }
         }
         if phase == .starting && eligible.count > 1 {
-            // Stable: equal chains keep manifest (topological) order.
+            // Stable: equal chains keep manifest (topological) order. Only the agents released
+            // by this event are sorted.
             eligible = eligible.enumerated().sorted { lhs, rhs in
                 let left = starts.priority(of: lhs.element.agent, duringStartup: true)
                 let right = starts.priority(of: rhs.element.agent, duringStartup: true)
@@ -45,9 +55,31 @@ extension HostSupervisor {
         }
     }
 
+    /// Releases the steps behind every agent that went down for good or is waiting again, and
+    /// further through the waiting agents that are blocked by it: O(the agents behind them).
+    mutating func spreadDownChanges() {
+        guard !downChanged.isEmpty else { return }
+        var queue = downChanged
+        downChanged = []
+        var cache: DownCache = [:]
+        var seen: Set<AgentID> = []
+        while let id = queue.popLast() {
+            guard seen.insert(id).inserted, let runtime = runtimes[id] else { continue }
+            if runtime.state == .waiting, let step = counters.step(of: id) { counters.released.insert(step) }
+            let down = runtime.state.isSettledDown
+                || (runtime.state == .waiting && downCause(index.name(of: id), cache: &cache) != nil)
+            guard down else { continue }
+            counters.releaseDependents(of: id)
+            for step in counters.dependentSteps(of: id) {
+                for member in counters.members[step] where runtimes[member]?.state == .waiting { queue.append(member) }
+            }
+        }
+    }
+
     mutating func onSpawned(_ agent: String, pid: Int32, now: TimeInterval, _ actions: inout [SupervisorAction]) {
         guard let spec = specs[agent], runtimes[agent]?.state == .starting else { return }
         runtimes[agent]!.pid = pid
+        recount(agent)
         // Its dependents with `condition: started` may start now.
         if startedConditionTargets.contains(agent) { dependentsMayStart = true }
         let generation = runtimes[agent]!.generation
@@ -65,6 +97,7 @@ extension HostSupervisor {
     mutating func onSpawnFailed(_ agent: String, reason: String, now: TimeInterval, _ actions: inout [SupervisorAction]) {
         guard runtimes[agent]?.state == .starting else { return }
         runtimes[agent]!.pid = nil
+        recount(agent)
         runtimes[agent]!.lastExit = ExitRecord(
             status: nil, reason: "spawn_failed", detail: reason, at: now, cause: FailureCause(kind: .spawnFailed, message: reason))
         handleFailure(agent, summary: "failed to start: \(reason)", now: now, &actions)
@@ -88,16 +121,20 @@ extension HostSupervisor {
         startAgentsWhoseDependenciesAreReady(now: now, &actions)
     }
 
-    /// Ends start-up once no agent can still become ready without outside help.
+    /// Ends start-up once no agent can still become ready without outside help: nothing has
+    /// a process or a restart due (`tally`, O(1)), and every waiting agent is blocked by an
+    /// agent down for good.
     mutating func finishStartupIfSettled(now: TimeInterval, _ actions: inout [SupervisorAction]) {
-        guard phase == .starting, let began = startupBegan else { return }
+        guard phase == .starting, let began = startupBegan, tally.active == 0 else { return }
         var cache: DownCache = [:]
+        // Most often one waiting agent that is not blocked ends the look at once.
+        for id in tally.waiting {
+            guard case .blocked? = downCause(index.name(of: id), cache: &cache) else { return }
+        }
         var blocked: [(agent: String, blockedBy: String)] = []
-        for agent in order {
-            let state = runtimes[agent]!.state
-            if state.isSettledDown || state == .ready { continue }
-            guard state == .waiting, case .blocked(let root, _)? = downCause(agent, cache: &cache) else { return }
-            blocked.append((agent, root))
+        for id in tally.waiting.sorted() {
+            let agent = index.name(of: id)
+            if case .blocked(let root, _)? = downCause(agent, cache: &cache) { blocked.append((agent, root)) }
         }
         phase = .running
         let critical = graph.criticalPath { runtimes[$0]?.lastReadyDuration ?? 0 }

@@ -24,11 +24,28 @@ public struct HostSupervisor: Sendable {
     public static let startupProbeInterval: TimeInterval = 0.01
 
     public let host: String
-    /// Agent names in manifest order.
+    /// Agent names in manifest order (agents removed by a reload last, until their process
+    /// is gone).
     public internal(set) var order: [String]
-    public internal(set) var specs: [String: AgentSpec]
+    /// Every agent's id (its index in the tables below), in the order of `order`; renumbered
+    /// at reload.
+    public internal(set) var index: AgentIndex
+    /// Specs by agent, read by name or (inside the model) by id.
+    public internal(set) var specs: AgentTable<AgentSpec>
     public internal(set) var graph: DependencyGraph
-    public internal(set) var runtimes: [String: AgentRuntime]
+    /// Runtimes by agent, read by name or (inside the model) by id.
+    public internal(set) var runtimes: AgentTable<AgentRuntime>
+    /// Unmet dependencies per start step and running dependents per step
+    /// (`DependencyCounters`), kept by `move`.
+    var counters: DependencyCounters
+    /// Agents per state, kept by `move`.
+    var tally = AgentStateTally()
+    /// Agents that went down for good or back to `waiting` since the last start scan: agents
+    /// behind them may now start without them (or be blocked by them).
+    var downChanged: [AgentID] = []
+    /// During shutdown: agents that began running again (a restart that was under way) and
+    /// must be looked at by the shutdown.
+    var stopCandidates: Set<AgentID> = []
     public internal(set) var phase: Phase = .idle
     /// When `.startAll` arrived.
     public internal(set) var startupBegan: TimeInterval?
@@ -53,6 +70,8 @@ public struct HostSupervisor: Sendable {
     public internal(set) var keepGoing: Bool
     /// Local agents that some local agent depends on with `condition: started`.
     var startedConditionTargets: Set<String> = []
+    /// Local agents depending on each remote agent, in manifest order.
+    var remoteDependents: [RemoteAgent: [String]] = [:]
     /// Something happened that may let a waiting agent start (an agent went down for good, was
     /// spawned, missed its start period, a remote agent changed): look again before returning.
     var dependentsMayStart = false
@@ -71,10 +90,13 @@ public struct HostSupervisor: Sendable {
         self.keepGoing = keepGoing
         let agents = manifest.agents(on: host)
         order = agents.map(\.name)
-        specs = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, $0) })
+        index = AgentIndex(order)
+        specs = AgentTable(index: index, values: agents)
         graph = DependencyGraph(manifest: manifest, host: host)
-        runtimes = Dictionary(uniqueKeysWithValues: agents.map { ($0.name, AgentRuntime(restart: $0.restart)) })
-        startedConditionTargets = Self.startedConditionTargets(specs)
+        runtimes = AgentTable(index: index, values: agents.map { AgentRuntime(restart: $0.restart) })
+        counters = DependencyCounters(index: index, graph: graph, specs: specs, runtimes: runtimes)
+        for id in (0..<index.count).map(AgentID.init) { tally.add(id, .waiting) }
+        startedConditionTargets = Self.startedConditionTargets(agents)
         starts = StartGate(override: startLimit, fallback: machineCores.map(StartGate.defaultLimit) ?? StartGate.defaultWithoutCores)
         starts.configure(manifest, graph: graph, specs: specs)
         learnRemoteDependencies(from: manifest)
@@ -88,6 +110,7 @@ public struct HostSupervisor: Sendable {
             guard phase == .idle else { break }
             phase = .starting
             startupBegan = now
+            counters.released.formUnion(0..<counters.stepCount)
             startAgentsWhoseDependenciesAreReady(now: now, &actions)
         case .spawned(let agent, let pid):
             onSpawned(agent, pid: pid, now: now, &actions)
@@ -140,20 +163,35 @@ public struct HostSupervisor: Sendable {
         return result
     }
 
+    /// Counts the agent's pid again after it changed outside `move` (spawned, reaped).
+    mutating func recount(_ agent: String) {
+        guard let id = index[agent], let runtime = runtimes[id] else { return }
+        counters.update(id, runtime)
+    }
+
     /// Changes an agent's state and announces it; `cause` when the change follows an exit and
     /// its output said why.
     mutating func move(
         _ agent: String, to state: AgentState, because reason: String, cause: FailureCause? = nil, now: TimeInterval,
         _ actions: inout [SupervisorAction]
     ) {
-        let from = runtimes[agent]!.state
-        runtimes[agent]!.state = state
-        runtimes[agent]!.stateReason = reason
-        // An agent down for good may release dependents that do not require it.
+        let id = index[agent]!
+        let from = runtimes[id]!.state
+        runtimes[id]!.state = state
+        runtimes[id]!.stateReason = reason
+        tally.move(id, from: from, to: state)
+        // The one place the counters follow a state change: O(the agent's dependents).
+        counters.update(id, runtimes[id]!)
+        // An agent down for good may release dependents that do not require it; one waiting
+        // again may block those that do (and must itself be looked at).
         if state.isSettledDown { dependentsMayStart = true }
+        if phase != .shuttingDown && (state.isSettledDown || (state == .waiting && from != .waiting)) {
+            downChanged.append(id)
+        }
+        if phase == .shuttingDown && (state == .starting || state == .ready) { stopCandidates.insert(id) }
         // Ready, exited, stopping, ...: no longer starting, so its start slot is free.
         if from == .starting && state != .starting { starts.release(agent) }
         actions.append(.announce(AgentTransition(
-            agent: agent, from: from, to: state, pid: runtimes[agent]!.pid, reason: reason, at: now, cause: cause)))
+            agent: agent, from: from, to: state, pid: runtimes[id]!.pid, reason: reason, at: now, cause: cause)))
     }
 }

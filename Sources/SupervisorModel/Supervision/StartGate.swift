@@ -56,9 +56,11 @@ public struct StartGate: Equatable, Sendable {
     private var chains: [String: Double] = [:]
     /// Agents holding a slot.
     public private(set) var holders: Set<String> = []
-    /// Waiting starts, in admission order.
-    public private(set) var queue: [Entry] = []
-    private var queued: Set<String> = []
+    /// Waiting starts: a binary heap in admission order (priority, then sequence), with
+    /// entries of dequeued starts left in it and skipped when they come up.
+    private var heap: [Entry] = []
+    /// Each queued agent's live entry (its sequence).
+    private var queued: [String: Int] = [:]
     private var nextSequence = 0
 
     public init(override: Int? = nil, fallback: Int = StartGate.defaultWithoutCores) {
@@ -68,12 +70,13 @@ public struct StartGate: Equatable, Sendable {
     }
 
     /// Takes the manifest's settings and graph (at start and at every reload).
-    mutating func configure(_ manifest: Manifest, graph: DependencyGraph, specs: [String: AgentSpec]) {
+    mutating func configure(_ manifest: Manifest, graph: DependencyGraph, specs: AgentTable<AgentSpec>) {
         limit = override ?? manifest.maxConcurrentStarts.map { max(1, $0) } ?? fallback
         settle = manifest.startSettle ?? Self.defaultSettle
         binds = specs.count > limit
         let remaining = graph.remainingChain { specs[$0]?.expectedReady ?? 0 }
         chains = [:]
+        chains.reserveCapacity(graph.agents.count)
         for (index, step) in graph.steps.enumerated() {
             for member in step.members { chains[member] = remaining[index] }
         }
@@ -86,7 +89,7 @@ public struct StartGate: Equatable, Sendable {
     }
 
     /// A start may go ahead now: a slot is free and nobody waits ahead of it.
-    var admitsNow: Bool { holders.count < limit && queue.isEmpty }
+    var admitsNow: Bool { holders.count < limit && queued.isEmpty }
 
     /// A slot is free for the head of the queue.
     var hasRoom: Bool { holders.count < limit }
@@ -97,46 +100,87 @@ public struct StartGate: Equatable, Sendable {
     @discardableResult
     mutating func release(_ agent: String) -> Bool { holders.remove(agent) != nil }
 
-    /// Queues a start; an agent already queued keeps its place.
+    /// Queues a start; an agent already queued keeps its place. O(log n).
     mutating func enqueue(
         _ agent: String, priority: Double, needsDependencies: Bool, reason: String, cause: FailureCause?, now: TimeInterval
     ) {
-        guard queued.insert(agent).inserted else { return }
+        guard queued[agent] == nil else { return }
         nextSequence += 1
-        let entry = Entry(agent: agent, priority: priority, sequence: nextSequence, needsDependencies: needsDependencies,
-                          reason: reason, cause: cause, since: now)
-        // Behind every entry of at least its priority (a short queue: a scan from the back).
-        var index = queue.endIndex
-        while index > queue.startIndex, queue[index - 1].priority < priority { index -= 1 }
-        queue.insert(entry, at: index)
+        queued[agent] = nextSequence
+        heap.append(Entry(agent: agent, priority: priority, sequence: nextSequence, needsDependencies: needsDependencies,
+                          reason: reason, cause: cause, since: now))
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard Self.admitsBefore(heap[child], heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
     }
 
-    /// The next start to admit, taken off the queue.
+    /// The next start to admit, taken off the queue. O(log n).
     mutating func next() -> Entry? {
-        guard !queue.isEmpty else { return nil }
-        let entry = queue.removeFirst()
-        queued.remove(entry.agent)
-        return entry
+        while let top = popTop() {
+            if queued[top.agent] == top.sequence {
+                queued[top.agent] = nil
+                return top
+            }
+        }
+        return nil
     }
 
-    /// Forgets a queued start (the agent was stopped, removed, or started another way).
+    /// Forgets a queued start (the agent was stopped, removed, or started another way). O(1):
+    /// its entry is skipped when it comes up.
     mutating func dequeue(_ agent: String) {
-        guard queued.remove(agent) != nil else { return }
-        queue.removeAll { $0.agent == agent }
+        queued[agent] = nil
+        if queued.isEmpty { heap = [] }
     }
 
     /// Forgets every queued start (shutdown).
     mutating func clearQueue() {
-        queue = []
-        queued = []
+        heap = []
+        queued = [:]
     }
 
-    public func isQueued(_ agent: String) -> Bool { queued.contains(agent) }
+    public func isQueued(_ agent: String) -> Bool { queued[agent] != nil }
 
-    /// 1 for the next to start.
-    public func position(of agent: String) -> Int? {
-        guard queued.contains(agent) else { return nil }
-        return queue.firstIndex { $0.agent == agent }.map { $0 + 1 }
+    /// Starts waiting for a slot.
+    public var queuedCount: Int { queued.count }
+
+    /// Waiting starts, in admission order (sorted on each call: for status and tests).
+    public var queue: [Entry] {
+        heap.filter { queued[$0.agent] == $0.sequence }.sorted(by: Self.admitsBefore)
+    }
+
+    /// Every queued agent's position (1 for the next to start): one sort for all of them.
+    public var positions: [String: Int] {
+        var result: [String: Int] = [:]
+        for (offset, entry) in queue.enumerated() { result[entry.agent] = offset + 1 }
+        return result
+    }
+
+    /// Higher priority first; equal priorities in the order they were queued.
+    private static func admitsBefore(_ lhs: Entry, _ rhs: Entry) -> Bool {
+        lhs.priority != rhs.priority ? lhs.priority > rhs.priority : lhs.sequence < rhs.sequence
+    }
+
+    private mutating func popTop() -> Entry? {
+        guard let top = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var best = parent
+                if left < heap.count && Self.admitsBefore(heap[left], heap[best]) { best = left }
+                if right < heap.count && Self.admitsBefore(heap[right], heap[best]) { best = right }
+                if best == parent { break }
+                heap.swapAt(parent, best)
+                parent = best
+            }
+        }
+        return top
     }
 
     /// `8 agents starting (max_concurrent_starts 8)`: why a queued agent waits.
