@@ -22,6 +22,10 @@ public struct AgentLauncher {
     public var legacy: LegacyEnvironment?
     /// `SUPERVISOR_RUN`'s value for every process started (agents and health commands); nil: none.
     public var runMarker: String?
+    /// The RLIMIT_NOFILE soft limit every process started gets back (the one the supervisor
+    /// started with, before it raised its own; many programs use select() and break above
+    /// 1024); below 0: leave the limit alone. The C shim's `cspawn_request.nofile_soft`.
+    public var nofileSoftLimit: Int64 = -1
 
     /// Where a bare program name is looked for when the environment has no PATH.
     public static let defaultSearchPath = "/usr/local/bin:/usr/bin:/bin"

@@ -70,7 +70,11 @@ extension Reactor {
         }
         switch launcher.launch(spec, cgroupProcs: cgroupProcs) {
         case .success(let process):
-            processes.add(process, for: agent)
+            do {
+                try processes.add(process, for: agent)
+            } catch {
+                log.warn("warning: \(agent): its exit and output cannot be watched: \(error)")
+            }
             log.note("\(agent) spawned pid \(process.pid): \(spec.command.joined(separator: " "))")
             pendingEvents.append(.spawned(agent: agent, pid: process.pid))
         case .failure(let failure):
