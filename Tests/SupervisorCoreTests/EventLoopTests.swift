@@ -77,7 +77,12 @@ struct EventLoopTests {
         let started = MonotonicClock.now()
         for _ in 0..<rounds { _ = try loop.wait(until: nil) }
         let perWake = (MonotonicClock.now() - started) / Double(rounds) * 1e6
-        print("EventLoop: \(String(format: "%.2f", perWake)) us per wake-up, 1000 descriptors registered, 1 ready")
+        // The same wake-up as zmq_poll over every descriptor, as the reactor did before.
+        var items = pipes.map { zmq_pollitem_t(socket: nil, fd: $0.read, events: Int16(ZMQ_POLLIN), revents: 0) }
+        let polled = MonotonicClock.now()
+        for _ in 0..<rounds { #expect(zmq_poll(&items, Int32(items.count), -1) == 1) }
+        let perPoll = (MonotonicClock.now() - polled) / Double(rounds) * 1e6
+        print("EventLoop: \(String(format: "%.2f", perWake)) us per wake-up with 1000 pipes registered and 1 ready; zmq_poll over them: \(String(format: "%.2f", perPoll)) us")
         #expect(perWake < 1000)
     }
 
