@@ -35,12 +35,7 @@ enum DescriptorLimit {
     static func raise(toFit needed: Int64) -> (limits: Limits?, shortfall: String?) {
         _ = original
         guard let now = current() else { return (nil, "cannot read the open-file limit: \(String(cString: strerror(errno)))") }
-        var target = Limits(soft: now.hard, hard: now.hard)
-        if now.hard < needed && geteuid() == 0 {
-            let ceiling = nrOpen() ?? now.hard
-            target.hard = max(now.hard, min(needed, ceiling))
-            target.soft = target.hard
-        }
+        let target = target(from: now, needed: needed, mayRaiseHard: geteuid() == 0, ceiling: nrOpen() ?? now.hard)
         if target != now && cspawn_nofile_set(target.soft, target.hard) != 0 {
             // The hard limit could not rise: the soft one still may.
             _ = cspawn_nofile_set(now.hard, now.hard)
@@ -48,6 +43,14 @@ enum DescriptorLimit {
         let after = current() ?? now
         guard after.soft < needed else { return (after, nil) }
         return (after, "the open-file limit is \(after.soft) (hard \(after.hard)); \(needed) are needed for this manifest's agents (3 per agent + 64), so spawns may fail with EMFILE")
+    }
+
+    /// The limits to ask for: soft up to hard; when `mayRaiseHard` (root) and the hard limit is
+    /// below `needed`, both up to `needed`, at most `ceiling` (nr_open). Never lower than now.
+    static func target(from now: Limits, needed: Int64, mayRaiseHard: Bool, ceiling: Int64) -> Limits {
+        guard now.hard < needed && mayRaiseHard else { return Limits(soft: max(now.soft, now.hard), hard: now.hard) }
+        let hard = max(now.hard, min(needed, ceiling))
+        return Limits(soft: hard, hard: hard)
     }
 
     /// /proc/sys/fs/nr_open: the most a hard limit may be.
