@@ -88,3 +88,5 @@ int cspawn_pipe_cloexec(int fds[2]);
 int cspawn_set_mmap_threshold(size_t bytes);
 
 #endif
+
+#include "CSpawnEvents.h"

@@ -1,5 +1,4 @@
 import CSpawn
-import CZeroMQ
 import Foundation
 
 /// Descendants of agents that were orphaned and came back to the supervisor, which is a child
@@ -24,6 +23,8 @@ final class OrphanTable {
     /// Whether this process is a subreaper; without it, orphans go to init and only the
     /// sweep at the next start finds them.
     let isSubreaper: Bool
+    /// Watches each orphan's pidfd from its adoption to its reap (set by the reactor).
+    var loop: EventLoop<ReactorTag>?
 
     init(runMarker: String) {
         self.runMarker = runMarker
@@ -42,6 +43,9 @@ final class OrphanTable {
             let orphan = Orphan(pid: pid, pidfd: pidfd, agent: isMarked ? marker?.agent : nil, isMarked: isMarked)
             orphans[pid] = orphan
             adopted.append(orphan)
+            // Only epoll out of memory refuses it; the orphan is then killed and reaped at
+            // shutdown (a zombie until then), which beats failing the adoption.
+            try? loop?.add(pidfd, tag: .orphan(pid))
         }
         return adopted
     }
@@ -55,11 +59,6 @@ final class OrphanTable {
         kill(orphan.pid, number)
     }
 
-    /// Poll items: one pidfd per orphan, readable when it has exited.
-    func pollItems() -> [(item: zmq_pollitem_t, tag: ReactorTag)] {
-        orphans.values.map { (zmq_pollitem_t(socket: nil, fd: $0.pidfd, events: Int16(ZMQ_POLLIN), revents: 0), .orphan($0.pid)) }
-    }
-
     /// Reaps the orphan if it has exited.
     @discardableResult
     func reap(_ pid: Int32) -> Bool {
@@ -68,6 +67,7 @@ final class OrphanTable {
         // -1: waitid failed (not our child any more): drop it, or its readable pidfd would
         // wake the reactor forever.
         guard cspawn_pidfd_reap(orphan.pidfd, 0, &code, &signal, &core) != 0 else { return false }
+        loop?.remove(orphan.pidfd)
         close(orphan.pidfd)
         orphans[pid] = nil
         return true

@@ -22,6 +22,10 @@ public struct AgentLauncher {
     public var legacy: LegacyEnvironment?
     /// `SUPERVISOR_RUN`'s value for every process started (agents and health commands); nil: none.
     public var runMarker: String?
+    /// The RLIMIT_NOFILE soft limit every process started gets back (the one the supervisor
+    /// started with, before it raised its own; many programs use select() and break above
+    /// 1024); below 0: leave the limit alone. Passed as `descriptorLimit` to `spawn`.
+    public var nofileSoftLimit: Int64 = -1
 
     /// Where a bare program name is looked for when the environment has no PATH.
     public static let defaultSearchPath = "/usr/local/bin:/usr/bin:/bin"
@@ -75,7 +79,8 @@ public struct AgentLauncher {
         }
         var result = Self.spawn(
             path: path, arguments: spec.command, environment: environment, directory: directory,
-            stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs)
+            stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs,
+            descriptorLimit: nofileSoftLimit)
         // ETXTBSY: a script written just now may still be open for writing in a child another
         // thread forked before that child's exec closed it. It clears in milliseconds.
         var attempts = 1
@@ -84,7 +89,8 @@ public struct AgentLauncher {
             attempts += 1
             result = Self.spawn(
                 path: path, arguments: spec.command, environment: environment, directory: directory,
-                stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs)
+                stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs,
+                descriptorLimit: nofileSoftLimit)
         }
         switch result {
         case .success(let (pid, pidfd)):

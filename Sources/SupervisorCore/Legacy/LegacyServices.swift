@@ -59,15 +59,11 @@ final class LegacyServices {
         }
     }
 
-    var pollItems: [(item: zmq_pollitem_t, tag: ReactorTag)] {
-        var items: [(zmq_pollitem_t, ReactorTag)] = []
-        if let registrySocket {
-            items.append((zmq_pollitem_t(socket: registrySocket.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0), .registry))
-        }
-        if let collector {
-            items.append((zmq_pollitem_t(socket: nil, fd: collector.wakeFD, events: Int16(ZMQ_POLLIN), revents: 0), .errorBus))
-        }
-        return items
+    /// Registers the registry socket and the collector's wake pipe with the reactor's loop
+    /// (once, at set-up: neither is ever replaced).
+    func watch(with loop: EventLoop<ReactorTag>) throws {
+        if let registrySocket { try loop.add(registrySocket, tag: .registry) }
+        if let collector { try loop.add(collector.wakeFD, tag: .errorBus) }
     }
 
     /// Answers waiting registry requests.

@@ -42,7 +42,7 @@ extension ProbeRunner {
         var round = Flight(spec: flight.spec, generation: flight.generation, port: nil, wait: .discovery(candidates),
                            deadline: now + health.timeout)
         round.failure = outcome
-        flights[agent] = round
+        store(round)
         return settleDiscovery(agent, final: false)
     }
 
@@ -57,8 +57,12 @@ extension ProbeRunner {
                 candidates[index].answer = HealthReply.interpret(
                     reply.last ?? [], healthy: expected.health.healthyStatus, notReady: expected.health.notReadyStatus,
                     expecting: Self.expectation(expected, port: candidates[index].port))
+                // Answered: kept open (it may be adopted) but no longer watched.
+                unwatch(candidates[index].wait)
             case .tcp(let fd):
                 guard let outcome = TCPConnectProbe.check(fd) else { continue }
+                // `check` closed it.
+                unwatch(candidates[index].wait)
                 candidates[index].answer = outcome
                 candidates[index].wait = .tcp(-1)
             default:
@@ -85,7 +89,7 @@ extension ProbeRunner {
                 break
             }
         }
-        flights[agent] = nil
+        takeFlight(agent)
         for candidate in candidates where candidate.port != adopted?.port { Self.release(candidate.wait) }
         if let adopted, let answer = adopted.answer {
             if case .zmq(let socket) = adopted.wait {

@@ -4,7 +4,9 @@ import Foundation
 import SupervisorModel
 
 /// Runs health probes for the reactor, at most one in flight per agent, without blocking:
-/// each in-flight probe contributes poll items and a deadline.
+/// what an in-flight probe waits on is watched by the reactor's event loop from its start to
+/// its end, and its deadline sits in a heap (`DeadlineQueue`), so neither the next deadline
+/// nor the expired probes cost a scan of every probe.
 ///
 /// ZeroMQ probes keep their REQ socket between probes of one process generation while it keeps
 /// answering (a REQ socket is only stuck after a timeout; then it is dropped and a fresh one is
@@ -54,7 +56,13 @@ final class ProbeRunner {
         var discoveredPort: Int?
     }
 
+    /// In-flight probes by agent; changed only through `store` and `takeFlight`, which keep the
+    /// loop's registrations and the deadlines in step.
     var flights: [String: Flight] = [:]
+    /// Each flight's deadline, by agent.
+    private var deadlines = DeadlineQueue<String>()
+    /// The reactor's event loop; nil for a runner used alone (tests poll `pollItems`).
+    var loop: EventLoop<ReactorTag>?
     var idleSockets: [String: (generation: Int, port: Int, socket: ZMQSocket)] = [:]
     var launcher: AgentLauncher
     /// The TCP ports the agent's processes listen on, reachable at its probe address (the
@@ -85,7 +93,7 @@ final class ProbeRunner {
                 let socket = try reusableSocket(for: spec.name, generation: generation, address: health.probeAddress, port: port)
                 try socket.send(HealthReply.request, dontWait: true)
                 flight.wait = .zmq(socket)
-                flights[spec.name] = flight
+                store(flight)
                 return nil
             } catch {
                 return done(.unhealthy("cannot send the health request: \(error)"))
@@ -96,7 +104,7 @@ final class ProbeRunner {
             case .refused(let reason): return failed(flight, .notReady(reason), now: now)
             case .pending(let fd):
                 flight.wait = .tcp(fd)
-                flights[spec.name] = flight
+                store(flight)
                 return nil
             }
         case .exec:
@@ -110,11 +118,11 @@ final class ProbeRunner {
             }
             let started = AgentLauncher.spawn(
                 path: path, arguments: health.command, environment: environment, directory: directory,
-                stdout: -1, stderr: -1)
+                stdout: -1, stderr: -1, descriptorLimit: launcher.nofileSoftLimit)
             switch started {
             case .success(let (pid, pidfd)):
                 flight.wait = .exec(pid: pid, pidfd: pidfd)
-                flights[spec.name] = flight
+                store(flight)
                 return nil
             case .failure(let failure):
                 return done(.unhealthy("health command: \(failure)"))
@@ -122,7 +130,49 @@ final class ProbeRunner {
         }
     }
 
-    /// Poll items of every in-flight probe, tagged with their agent.
+    /// Keeps an in-flight probe: its deadline, and what it waits on, watched.
+    func store(_ flight: Flight) {
+        let agent = flight.spec.name
+        flights[agent] = flight
+        deadlines.set(agent, at: flight.deadline)
+        watch(flight.wait, for: agent)
+    }
+
+    /// Ends the agent's probe: unwatched and without a deadline, nothing closed yet.
+    @discardableResult
+    func takeFlight(_ agent: String) -> Flight? {
+        guard let flight = flights.removeValue(forKey: agent) else { return nil }
+        deadlines.cancel(agent)
+        unwatch(flight.wait)
+        return flight
+    }
+
+    /// Registers what `wait` waits on with the loop. Should epoll refuse it (out of memory),
+    /// the probe ends at its deadline, as one that got no answer.
+    func watch(_ wait: Wait, for agent: String) {
+        guard let loop else { return }
+        switch wait {
+        case .zmq(let socket): try? loop.add(socket, tag: .probe(agent))
+        case .tcp(let fd): if fd >= 0 { try? loop.add(fd, .writable, tag: .probe(agent)) }
+        case .exec(_, let pidfd): try? loop.add(pidfd, tag: .probe(agent))
+        case .discovery(let candidates):
+            for candidate in candidates where candidate.answer == nil { watch(candidate.wait, for: agent) }
+        }
+    }
+
+    /// Removes what `wait` waits on from the loop (before it is closed or kept idle).
+    func unwatch(_ wait: Wait) {
+        guard let loop else { return }
+        switch wait {
+        case .zmq(let socket): loop.remove(socket)
+        case .tcp(let fd): if fd >= 0 { loop.remove(fd) }
+        case .exec(_, let pidfd): loop.remove(pidfd)
+        case .discovery(let candidates): for candidate in candidates { unwatch(candidate.wait) }
+        }
+    }
+
+    /// Poll items of every in-flight probe, tagged with their agent (for a runner used without
+    /// an event loop; the reactor's loop watches each probe from `store` to `takeFlight`).
     func pollItems() -> [(item: zmq_pollitem_t, agent: String)] {
         var items: [(item: zmq_pollitem_t, agent: String)] = []
         for (agent, flight) in flights {
@@ -157,19 +207,19 @@ final class ProbeRunner {
             outcome = HealthReply.interpret(
                 reply.last ?? [], healthy: flight.spec.health.healthyStatus, notReady: flight.spec.health.notReadyStatus,
                 expecting: Self.expectation(flight.spec, port: flight.port ?? 0))
-            flights[agent] = nil
+            takeFlight(agent)
             idleSockets[agent] = (flight.generation, flight.port ?? 0, socket)
         case .tcp(let fd):
             // An event of another poll item of this agent (a discovery round) may arrive while
             // this connect is still in progress: finish only once it has.
             guard let finished = TCPConnectProbe.check(fd) else { return nil }
             outcome = finished
-            flights[agent] = nil
+            takeFlight(agent)
         case .exec(let pid, let pidfd):
             var code: Int32 = -1, signal: Int32 = -1, core: Int32 = 0
             guard cspawn_pidfd_reap(pidfd, pid, &code, &signal, &core) == 1 else { return nil }
+            takeFlight(agent)
             close(pidfd)
-            flights[agent] = nil
             outcome = code == 0 ? .healthy : .unhealthy(code >= 0 ? "health command exit code \(code)" : "health command killed by signal \(signal)")
         case .discovery:
             return collectDiscoveryAnswers(agent)
@@ -181,7 +231,10 @@ final class ProbeRunner {
 
     /// Probes whose deadline passed, as timeouts (or, for a discovery round, its verdict).
     func expire(now: TimeInterval) -> [Result] {
-        let late = flights.filter { $0.value.deadline <= now }
+        var late: [(agent: String, flight: Flight)] = []
+        while let agent = deadlines.popDue(now: now) {
+            if let flight = flights[agent] { late.append((agent, flight)) }
+        }
         return late.compactMap { agent, flight in
             if case .discovery = flight.wait { return settleDiscovery(agent, final: true) }
             forget(agent)
@@ -202,11 +255,11 @@ final class ProbeRunner {
     }
 
     /// The earliest probe deadline.
-    var nextDeadline: TimeInterval? { flights.values.map(\.deadline).min() }
+    var nextDeadline: TimeInterval? { deadlines.nextDeadline() }
 
     /// Drops the agent's probe and sockets (the process is gone, or a new probe replaces it).
     func forget(_ agent: String, keepIdleSocketOf generation: Int? = nil) {
-        if let flight = flights.removeValue(forKey: agent) { Self.release(flight.wait) }
+        if let flight = takeFlight(agent) { Self.release(flight.wait) }
         if let idle = idleSockets[agent], idle.generation != generation {
             idle.socket.close()
             idleSockets[agent] = nil

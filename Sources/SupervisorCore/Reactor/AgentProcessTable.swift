@@ -1,5 +1,4 @@
 import CSpawn
-import CZeroMQ
 import Foundation
 import SupervisorModel
 
@@ -22,9 +21,12 @@ final class AgentProcessTable {
     private var logNotices: [LogWriteNotice] = []
     private let logDirectory: String
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Watches every pidfd and open pipe, each registered at spawn and removed at its close.
+    private let loop: EventLoop<ReactorTag>
 
-    init(logDirectory: String) {
+    init(logDirectory: String, loop: EventLoop<ReactorTag>) {
         self.logDirectory = logDirectory
+        self.loop = loop
     }
 
     /// The agent's log, opened on first use.
@@ -40,30 +42,28 @@ final class AgentProcessTable {
         logs.values.filter { $0.file.reopenIfMoved() }.count
     }
 
-    func add(_ process: LaunchedProcess, for agent: String) {
+    /// Takes in a spawned agent: its pidfd and pipes are watched from now on. A registration
+    /// that fails (epoll out of memory) is the error; the process is in the table all the same,
+    /// so it is stopped and reaped like any other.
+    func add(_ process: LaunchedProcess, for agent: String) throws {
         logs[agent]?.beginRun()
         processes[agent] = process
         pipes[process.stdout] = Pipe(agent: agent, stream: .out)
         pipes[process.stderr] = Pipe(agent: agent, stream: .err)
+        try loop.add(process.pidfd, tag: .process(agent))
+        try loop.add(process.stdout, tag: .pipe(process.stdout))
+        try loop.add(process.stderr, tag: .pipe(process.stderr))
     }
 
-    /// Poll items: every pidfd and every open pipe.
-    func pollItems() -> [(item: zmq_pollitem_t, tag: ReactorTag)] {
-        var items: [(zmq_pollitem_t, ReactorTag)] = []
-        for (agent, process) in processes {
-            items.append((zmq_pollitem_t(socket: nil, fd: process.pidfd, events: Int16(ZMQ_POLLIN), revents: 0), .process(agent)))
-        }
-        for fd in pipes.keys {
-            items.append((zmq_pollitem_t(socket: nil, fd: fd, events: Int16(ZMQ_POLLIN), revents: 0), .pipe(fd)))
-        }
-        return items
-    }
+    /// The pipes still open (for the last drain at exit).
+    var pipeDescriptors: [Int32] { Array(pipes.keys) }
 
     /// Reads what a pipe has and logs it; closes it at end of file.
     func drain(_ fd: Int32) {
         guard let pipe = pipes[fd], let log = logs[pipe.agent] else { return }
         guard let chunk = Descriptor.readAvailable(fd, into: &readBuffer) else {
             record(log.finish(pipe.stream))
+            loop.remove(fd)
             close(fd)
             pipes[fd] = nil
             return
@@ -103,6 +103,7 @@ final class AgentProcessTable {
         guard let process = processes[agent] else { return nil }
         var code: Int32 = -1, signal: Int32 = -1, core: Int32 = 0
         guard cspawn_pidfd_reap(process.pidfd, process.pid, &code, &signal, &core) == 1 else { return nil }
+        loop.remove(process.pidfd)
         close(process.pidfd)
         processes[agent] = nil
         // Log whatever the agent wrote before it died.
@@ -128,6 +129,7 @@ final class AgentProcessTable {
     func closeAllPipes() {
         for (fd, pipe) in pipes {
             record(logs[pipe.agent]?.finish(pipe.stream))
+            loop.remove(fd)
             close(fd)
         }
         pipes = [:]
@@ -142,26 +144,4 @@ final class AgentProcessTable {
     func killAll() {
         for process in processes.values { kill(-process.pid, SIGKILL) }
     }
-}
-
-/// What a poll item belongs to.
-enum ReactorTag {
-    case wake
-    case process(String)
-    case pipe(Int32)
-    case probe(String)
-    case control
-    /// ZAP requests (CurveZMQ key checks).
-    case zap
-    /// Connection events of the control and event sockets (CurveZMQ).
-    case controlMonitor
-    case eventsMonitor
-    case registry
-    case errorBus
-    /// The event stream of another host's supervisor.
-    case remoteEvents(String)
-    /// Status replies from another host's supervisor.
-    case remoteReply(String)
-    /// An adopted orphan's pidfd (by pid).
-    case orphan(Int32)
 }

@@ -23,7 +23,10 @@ extension Reactor {
             let now = MonotonicClock.now()
             timers.set(key, at: now + after)
             // A start holding a slot: free it as soon as the start goes quiet.
-            if key.kind == .startSettled { startQuiet.watch(key, now: now) }
+            if key.kind == .startSettled {
+                startQuiet.watch(key, now: now)
+                scheduleStartQuiet()
+            }
         case .announce(let transition):
             let cause = transition.cause.map { "; cause: \($0.text)" } ?? ""
             log.note("\(transition.agent): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason)\(cause))")
@@ -73,7 +76,11 @@ extension Reactor {
         }
         switch launcher.launch(spec, cgroupProcs: cgroupProcs) {
         case .success(let process):
-            processes.add(process, for: agent)
+            do {
+                try processes.add(process, for: agent)
+            } catch {
+                log.warn("warning: \(agent): its exit and output cannot be watched: \(error)")
+            }
             log.note("\(agent) spawned pid \(process.pid): \(spec.command.joined(separator: " "))")
             pendingEvents.append(.spawned(agent: agent, pid: process.pid))
         case .failure(let failure):

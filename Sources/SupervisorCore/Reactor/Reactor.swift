@@ -6,9 +6,10 @@ import SupervisorModel
 /// The one long-lived thread that performs what the pure `HostSupervisor` decides.
 ///
 /// It owns every resource of a running host: child processes (reaped through their pidfds),
-/// their output pipes, probe sockets and timers. One `zmq_poll` waits on all of them, plus a
-/// wake pipe that signals and `requestShutdown()` write to. Agents must be spawned from this
-/// thread, because the parent-death signal fires when the forking thread exits.
+/// their output pipes, probe sockets and timers. One `EventLoop` (epoll) waits on all of them,
+/// each registered once when it is made, plus a wake pipe that signals and `requestShutdown()`
+/// write to (`Reactor+EventLoop`). Agents must be spawned from this thread, because the
+/// parent-death signal fires when the forking thread exits.
 public final class Reactor {
     public internal(set) var model: HostSupervisor
     let options: SupervisorOptions
@@ -21,8 +22,11 @@ public final class Reactor {
     let events: EventPublisher?
     /// With CurveZMQ: the ZAP handler, rights per key and refusal logging.
     let gate: CurveGate?
-    var nextMetricsAt = MonotonicClock.now()
-    var nextSampleAt = MonotonicClock.now()
+    /// Every descriptor the reactor waits on, registered when it is made.
+    let loop: EventLoop<ReactorTag>
+    /// Sampling, metrics and remote watchers' deadlines (the model's are in `timers`, the
+    /// probes' in `probes`).
+    var deadlines = DeadlineQueue<ReactorDeadline>()
     var legacyServices: LegacyServices?
     var limiter: CgroupLimiter?
     var cgroups: [String: AgentCgroup] = [:]
@@ -44,7 +48,7 @@ public final class Reactor {
     var startQuiet = StartQuietWatch()
     var pendingEvents: [SupervisorEvent] = []
     var finished = false
-    private let wake: (read: Int32, write: Int32)
+    let wake: (read: Int32, write: Int32)
     private var caughtSignals: [Int32] { SignalPlan.caught(adoptingOrphans: orphans != nil) }
 
     /// Called on the reactor thread for every state change (tests and the CLI observe here).
@@ -59,14 +63,19 @@ public final class Reactor {
             manifest: options.manifest, host: options.host, keepGoing: options.keepGoing,
             startLimit: options.maxConcurrentStarts, machineCores: ProcessInfo.processInfo.activeProcessorCount)
         launcher = AgentLauncher(baseDirectory: options.baseDirectory, inheritedEnvironment: options.environment)
+        // `run` raises the supervisor's own limit; agents get back the one it started with.
+        launcher.nofileSoftLimit = DescriptorLimit.original?.soft ?? -1
         if let hosts = options.hosts {
             launcher.legacy = LegacyEnvironment(
                 manifest: options.manifest, hosts: hosts, portOffset: options.environment["PORT_OFFSET"] ?? "0")
         }
-        processes = AgentProcessTable(logDirectory: options.logDirectory)
+        loop = try EventLoop()
+        processes = AgentProcessTable(logDirectory: options.logDirectory, loop: loop)
         orphans = options.containDescendants ? OrphanTable(runMarker: options.runMarker) : nil
+        orphans?.loop = loop
         if options.containDescendants { launcher.runMarker = options.runMarker }
         probes = ProbeRunner(launcher: launcher)
+        probes.loop = loop
         try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
         log = try SupervisorLog(directory: options.logDirectory, host: options.host)
         progress = StartupProgress(graph: model.graph, enabled: options.showProgress)
@@ -94,6 +103,7 @@ public final class Reactor {
             events = nil
         }
         probes.listeningPorts = { [unowned self] spec in self.listeningHealthPorts(of: spec) }
+        try watchSetUpDescriptors()
     }
 
     deinit {
@@ -128,6 +138,7 @@ public final class Reactor {
                 caughtSignals.withUnsafeBufferPointer { cspawn_signal_default($0.baseAddress, Int32($0.count)) }
             }
         }
+        raiseDescriptorLimit()
         sweepLeftovers()
         if let control, let events {
             let security = gate.map { "CurveZMQ, keys in \($0.store.authorizedPath)" } ?? "no authentication"
@@ -137,6 +148,7 @@ public final class Reactor {
         if let endpoint = legacyServices?.registryEndpoint { log.note("service registry on \(endpoint)") }
         if let endpoint = legacyServices?.errorEndpoint { log.note("error bus collector on \(endpoint)") }
         setUpLimits()
+        scheduleSampling()
         syncRemoteWatchers()
         log.note("supervisor \(SupervisorVersion.text) starting \(model.order.count) agents of host \(options.host); logs in \(options.logDirectory)")
         reportPreflight()
@@ -178,107 +190,7 @@ public final class Reactor {
         }
     }
 
-    private func fireDueTimers() {
-        let now = MonotonicClock.now()
-        if now >= nextSampleAt {
-            adoptOrphans()
-            sampleResources(now: now)
-            settleLogs()
-            nextSampleAt = now + sampleInterval
-        }
-        if events != nil && now >= nextMetricsAt {
-            publishMetrics(now: now)
-            nextMetricsAt = now + options.metricsInterval
-        }
-        while let key = timers.popDue(now: now) { feed(.timerFired(key)) }
-        let quiet = startQuiet.tick(now: now, isStarting: { [model] key in
-            let runtime = model.runtimes[key.agent]
-            return runtime?.state == .starting && runtime?.generation == key.generation
-        }, pid: { [model] agent in model.runtimes[agent]?.pid })
-        for key in quiet { feed(.startQuiet(agent: key.agent, generation: key.generation)) }
-        publishRefusalSummary(now: now)
-        for watcher in remoteWatchers where now >= watcher.nextDeadline {
-            for news in watcher.tick(now: now) { feed(news) }
-        }
-        for result in probes.expire(now: now) { feed(probeEvent(result)) }
-    }
-
-    private func waitAndDispatch() {
-        var tagged: [(item: zmq_pollitem_t, tag: ReactorTag)] = [
-            (zmq_pollitem_t(socket: nil, fd: wake.read, events: Int16(ZMQ_POLLIN), revents: 0), .wake),
-        ]
-        tagged += processes.pollItems()
-        tagged += orphans?.pollItems() ?? []
-        tagged += probes.pollItems().map { ($0.item, .probe($0.agent)) }
-        if let control { tagged.append((control.pollItem, .control)) }
-        if let gate { tagged.append((gate.zap.pollItem, .zap)) }
-        if let monitor = control?.monitor { tagged.append((monitor.pollItem, .controlMonitor)) }
-        if let monitor = events?.monitor { tagged.append((monitor.pollItem, .eventsMonitor)) }
-        tagged += legacyServices?.pollItems ?? []
-        for watcher in remoteWatchers { tagged += watcher.pollItems }
-        var items = tagged.map(\.item)
-        let metricsDeadline = events == nil ? nil : nextMetricsAt
-        let deadline = ([timers.nextDeadline(), probes.nextDeadline, metricsDeadline, nextSampleAt,
-                         control?.refusals.summaryDue, startQuiet.nextDue].compactMap { $0 }
-            + remoteWatchers.map(\.nextDeadline)).min()
-        var timeout = -1
-        if let deadline {
-            // Round up so that a timer is never polled for before it is due (no busy loop).
-            timeout = max(0, Int(((deadline - MonotonicClock.now()) * 1000).rounded(.up)))
-        }
-        let ready = zmq_poll(&items, Int32(items.count), timeout)
-        guard ready > 0 else { return }
-        defer {
-            if orphanScanPending {
-                orphanScanPending = false
-                adoptOrphans()
-            }
-        }
-        for (index, item) in items.enumerated() where item.revents != 0 {
-            switch tagged[index].tag {
-            case .wake: readWakePipe()
-            case .process(let agent):
-                if let status = processes.reap(agent) { onExit(agent, status) }
-            case .pipe(let fd): processes.drain(fd)
-            case .orphan(let pid): reapOrphan(pid)
-            case .control: serveControlRequests()
-            case .zap:
-                for line in gate?.answerZAP(now: MonotonicClock.now()) ?? [] { log.note(line) }
-            case .controlMonitor:
-                let seen = control?.monitor?.pendingEvents() ?? []
-                for line in gate?.describe(seen, on: "control", now: MonotonicClock.now()) ?? [] { log.note(line) }
-            case .eventsMonitor:
-                let seen = events?.monitor?.pendingEvents() ?? []
-                for line in gate?.describe(seen, on: "events", now: MonotonicClock.now()) ?? [] { log.note(line) }
-            case .registry: legacyServices?.serveRegistry { self.model.runtimes[$0]?.state.rawValue }
-            case .errorBus: receiveErrorReports()
-            case .remoteEvents(let host):
-                for news in remoteWatchers.first(where: { $0.host.name == host })?.receiveEvents(now: MonotonicClock.now()) ?? [] { feed(news) }
-            case .remoteReply(let host):
-                let now = MonotonicClock.now()
-                for news in remoteWatchers.first(where: { $0.host.name == host })?.receiveReplies(now: now) ?? [] { feed(news) }
-            case .probe(let agent):
-                if let result = probes.complete(agent) { feed(probeEvent(result)) }
-            }
-        }
-    }
-
-    /// After the last agent is reaped, its children may still hold output pipes: they were sent
-    /// SIGKILL with the group, so end of file comes quickly. Log what is left, then close.
-    private func drainRemainingOutput() {
-        let deadline = MonotonicClock.now() + 2
-        while !processes.pipes.isEmpty && MonotonicClock.now() < deadline {
-            var items = processes.pollItems().map(\.item)
-            let tags = processes.pollItems().map(\.tag)
-            guard zmq_poll(&items, Int32(items.count), 100) > 0 else { continue }
-            for (item, tag) in zip(items, tags) where item.revents != 0 {
-                if case .pipe(let fd) = tag { processes.drain(fd) }
-            }
-        }
-        processes.closeAllPipes()
-    }
-
-    private func readWakePipe() {
+    func readWakePipe() {
         var buffer = [UInt8](repeating: 0, count: 64)
         guard let bytes = Descriptor.readAvailable(wake.read, into: &buffer) else { return }
         var childChanged = false
@@ -311,7 +223,7 @@ public final class Reactor {
         log.note("received \(SignalName.of(number)): reopened \(reopened) moved log file(s)")
     }
 
-    private func onExit(_ agent: String, _ status: ExitStatus) {
+    func onExit(_ agent: String, _ status: ExitStatus) {
         probes.forget(agent)
         killDescendants(of: agent)
         let event = exitEvent(agent, status, cause: processes.cause(of: agent))

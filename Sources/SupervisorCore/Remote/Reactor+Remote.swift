@@ -12,6 +12,7 @@ extension Reactor {
                 kept.append(watcher)
             } else {
                 watcher.close()
+                deadlines.cancel(.remote(watcher.host.name))
             }
         }
         remoteWatchers = kept
@@ -25,8 +26,9 @@ extension Reactor {
                 let credentials = peerCredentials(toReach: host)
                 let watcher = try RemoteHostWatcher(
                     host: host, agents: agents, credentials: credentials,
-                    pollInterval: options.remotePollInterval, timeout: options.remoteTimeout, now: now)
+                    pollInterval: options.remotePollInterval, timeout: options.remoteTimeout, now: now, loop: loop)
                 remoteWatchers.append(watcher)
+                schedule(watcher)
                 let security = credentials.map { "CurveZMQ as key \($0.keyName)" } ?? "no authentication"
                 log.note("following \(agents.map(\.description).joined(separator: ", ")) through the supervisor of \(name) at \(watcher.controlEndpoint) (\(security))")
             } catch {

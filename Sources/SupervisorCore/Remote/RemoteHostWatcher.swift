@@ -12,7 +12,8 @@ import SupervisorModel
 /// sequence number of the last event published before it, so neither can overwrite newer news
 /// with older. A new `instance` (the remote supervisor restarted) resets the numbering.
 ///
-/// Owned by the reactor thread, which polls `pollItems` and calls `tick` on time.
+/// Owned by the reactor thread. With the reactor's event loop, the watcher registers each socket
+/// it makes and removes it before closing it; the reactor calls `tick` at `nextDeadline`.
 final class RemoteHostWatcher {
     let host: HostTable.Host
     let agents: [RemoteAgent]
@@ -37,16 +38,20 @@ final class RemoteHostWatcher {
     /// Per remote agent: the remote sequence number of the news last applied.
     private var knownSeq: [String: UInt64] = [:]
     private var requestCounter = 0
+    /// The reactor's event loop; nil for a watcher used alone (tests poll `pollItems`).
+    private let loop: EventLoop<ReactorTag>?
 
     init(host: HostTable.Host, agents: [RemoteAgent], credentials: ClientCredentials?,
-         pollInterval: TimeInterval, timeout: TimeInterval, now: TimeInterval) throws {
+         pollInterval: TimeInterval, timeout: TimeInterval, now: TimeInterval, loop: EventLoop<ReactorTag>? = nil) throws {
         self.host = host
         self.agents = agents
         self.pollInterval = pollInterval
         self.timeout = timeout
         self.credentials = credentials
+        self.loop = loop
         nextPollAt = now
         subscriber = try Self.subscribe(to: host, credentials: credentials)
+        try loop?.add(subscriber, tag: .remoteEvents(host.name))
     }
 
     var controlEndpoint: String { ZMQEndpoint.tcp(host.address, port: host.controlPort) }
@@ -75,11 +80,13 @@ final class RemoteHostWatcher {
             outstanding = nil
             // Fresh sockets drop whatever the old ones queued for a dead connection, and retry
             // a handshake the other host refused (libzmq does not, once refused).
-            requester?.close()
-            requester = nil
+            retireRequester()
             if let fresh = try? Self.subscribe(to: host, credentials: credentials) {
+                loop?.remove(subscriber)
                 subscriber.close()
                 subscriber = fresh
+                // Only epoll out of memory refuses it: the next timeout makes another.
+                try? loop?.add(fresh, tag: .remoteEvents(host.name))
             }
             if reachable != false {
                 reachable = false
@@ -108,8 +115,7 @@ final class RemoteHostWatcher {
                 adopt(instance: eventInstance)
                 instanceFromEventAt = now
                 outstanding = nil
-                requester?.close()
-                requester = nil
+                retireRequester()
                 nextPollAt = now
             }
             news += apply(name, state: to, seq: seq)
@@ -154,8 +160,18 @@ final class RemoteHostWatcher {
     }
 
     func close() {
+        loop?.remove(subscriber)
         subscriber.close()
-        requester?.close()
+        retireRequester()
+    }
+
+    /// Closes the status DEALER (a fresh one is made for the next request).
+    private func retireRequester() {
+        if let requester {
+            loop?.remove(requester)
+            requester.close()
+        }
+        requester = nil
     }
 
     private func apply(_ name: String, state: AgentState?, seq: UInt64) -> [SupervisorEvent] {
@@ -181,13 +197,15 @@ final class RemoteHostWatcher {
                 try Self.configure(socket, credentials: credentials)
                 try socket.connect(controlEndpoint)
                 requester = socket
+                try loop?.add(socket, tag: .remoteReply(host.name))
             }
             // Every agent of the host: one missing from its manifest shows as unknown there.
             let request: [String: Any] = ["v": ControlRequest.version, "cmd": "status", "id": id]
             _ = requester?.sendMessage([Array(try JSONSerialization.data(withJSONObject: request))])
+            // The send processed the socket's commands: a reply that came meanwhile has no edge.
+            if let requester { loop?.recheck(requester) }
         } catch {
-            requester?.close()
-            requester = nil
+            retireRequester()
         }
     }
 
