@@ -6,7 +6,12 @@ import subprocess
 
 
 def ini_quote(value):
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%") + '"'
+    """A value for supervisord's `environment=` (parsed with shlex): single quotes keep JSON
+    (SUPERVISOR_ENDPOINTS) as it is; its parser rejects backslash-escaped double quotes."""
+    text = str(value).replace("%", "%%")
+    if "'" not in text:
+        return "'" + text + "'"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class PeerDaemon:
