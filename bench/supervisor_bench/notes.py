@@ -44,8 +44,8 @@ def standing_notes(ephemeral_low):
         "and reply on an already-connected socket (XML-RPC opens a new HTTP connection per call, as "
         "supervisorctl does).",
         "Workload 6: `supervisor up` is timed to the last `-> ready` line of supervisor.log (its own "
-        "probes, under the default max_concurrent_starts); the plain loop (Python, one Popen per agent "
-        "with the plan's command and environment, no order) to the bench prober's last healthy reply, "
+        "probes, under the default max_concurrent_starts); the plain loop (Python, one posix_spawn per "
+        "agent, with the plan's command and environment, no order) to the bench prober's last healthy reply, "
         "run just before in the same iteration. Stop: `supervisor down` to the daemon's exit (every "
         "agent stopped) against the loop's SIGTERM to every agent and wait for every exit. Daemon CPU is "
         "utime+stime from exec to the `ready:` line; idle CPU is over a window after start-up (first run).",
@@ -53,6 +53,7 @@ def standing_notes(ephemeral_low):
         "exceed the kernel's 128 KiB limit for one environment string), max_concurrent_starts 64, "
         "health `none` (ready after start_period 10 ms) or `exec` (/bin/true). Each of up and down has a "
         "time budget; when it runs out the row is MISSED with how far it got, and everything is killed. "
+        "The plain loop (posix_spawn of every agent, then SIGTERM to all) is the reference. "
         "The machine's pids, open-file limit (raised for the bench and its children where root may) "
         "and memory are checked first; the workload is skipped with the reason when they do not suffice.",
         "Model micro-benchmark (M): `.build/release/model-bench --agents N --shape flat|chain|levels --json` "

@@ -56,6 +56,7 @@ def plain_loop(bench, plan, result):
         if stop is not None:
             result.loop_stop.append(stop)
     finally:
+        loop.close()
         bench.processes.sweep(grace=0.5)
 
 

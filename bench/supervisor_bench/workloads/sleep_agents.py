@@ -37,6 +37,7 @@ def plain_reference(bench, plan, w):
         spawned = time.time() - t0
         stop = loop.stop(timeout=60)
     finally:
+        loop.close()
         bench.processes.sweep(grace=0.5)
     bench.add(Row(w, "plain loop (all at once): spawn all", Stats.single(ms(spawned)), "ms"))
     if stop is not None:
