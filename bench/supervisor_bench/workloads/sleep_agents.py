@@ -10,7 +10,7 @@ from ..manifests import sleep_agents, write_hosts, write_yaml
 from ..plan import load_plan
 from ..procfs import cpu_seconds, fd_count, rss_bytes
 from ..processes import kill_group
-from ..rows import Row, Stats, ms
+from ..rows import Row, Stats, ms, ratio
 from ..subjects.loops import PlainLoop
 from ..subjects.supervisor import OurSupervisor, StartupTimeout
 
@@ -66,7 +66,7 @@ def variant(bench, n, health, budget):
         up = r["last_ready"] - t0 if r["last_ready"] else r["own"]
         ref = f"plain loop spawn {reference[0]:.1f} s" if reference[0] else ""
         bench.add(Row(w, f"`supervisor up` -> all ready ({r['ready']}/{r['total']})", Stats.single(up), "s", ref,
-                      None, up_target, up < TARGET_S and r["ready"] == n, digits=2))
+                      ratio(up, reference[0]), up_target, up < TARGET_S and r["ready"] == n, digits=2))
         bench.add(Row(w, "daemon CPU during start-up", Stats.single(cpu), "s", digits=2))
         bench.add(Row(w, "daemon CPU per agent start", Stats.single(1e6 * cpu / n), "us",
                       target=f"< {CPU_TARGET_US:g} us", met=1e6 * cpu / n < CPU_TARGET_US, digits=0))
@@ -79,7 +79,7 @@ def variant(bench, n, health, budget):
             bench.add(Row(w, f"`supervisor down`: timeout after {budget:.0f} s, {left} processes left", None, "s",
                           ref, None, up_target, False))
         else:
-            bench.add(Row(w, "`supervisor down` -> daemon exited", Stats.single(stop), "s", ref, None,
+            bench.add(Row(w, "`supervisor down` -> daemon exited", Stats.single(stop), "s", ref, ratio(stop, reference[1]),
                           up_target, stop < TARGET_S, digits=2))
         bench.log(f"W7 {health}: up {up:.1f} s, cpu {cpu:.1f} s, down {stop}")
     finally:
