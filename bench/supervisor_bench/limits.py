@@ -16,22 +16,24 @@ def _read(path):
 
 
 def raise_fd_limit(wanted):
-    """Soft = hard = at least `wanted` if allowed (root may raise the hard limit up to
-    fs.nr_open); returns the soft limit in force."""
+    """Soft = hard = at least `wanted` if allowed (root with CAP_SYS_RESOURCE may raise the
+    hard limit up to fs.nr_open); returns the soft limit in force and why it could not be
+    raised (or None)."""
+    refusal = None
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard < wanted:
         ceiling = int(_read("/proc/sys/fs/nr_open") or hard)
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, ceiling), min(wanted, ceiling)))
-        except (ValueError, OSError):
-            pass
+        except (ValueError, OSError) as error:
+            refusal = f"setrlimit: {error}"
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
         except (ValueError, OSError):
             pass
-    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0], refusal
 
 
 def memory_cgroup_room_mib():
@@ -49,9 +51,10 @@ def memory_cgroup_room_mib():
 def room_for(processes, fds_per_process, mib_per_process):
     """None when the machine can take them, else the reason it cannot."""
     fds = processes * fds_per_process + 1000
-    limit = raise_fd_limit(fds)
+    limit, refusal = raise_fd_limit(fds)
     if limit < fds:
-        return f"needs {fds} open files, the limit is {limit} (and cannot be raised)"
+        return (f"the daemon needs about {fds} open files ({fds_per_process} per agent), RLIMIT_NOFILE is {limit} "
+                f"and cannot be raised here ({refusal or 'fs.nr_open'})")
     pid_max = int(_read("/proc/sys/kernel/pid_max") or 32768)
     threads_max = int(_read("/proc/sys/kernel/threads-max") or pid_max)
     room = min(pid_max, threads_max) - process_count()

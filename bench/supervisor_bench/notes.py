@@ -54,8 +54,10 @@ def standing_notes(ephemeral_low):
         "health `none` (ready after start_period 10 ms) or `exec` (/bin/true). Each of up and down has a "
         "time budget; when it runs out the row is MISSED with how far it got, and everything is killed. "
         "The plain loop (posix_spawn of every agent, then SIGTERM to all) is the reference. "
-        "The machine's pids, open-file limit (raised for the bench and its children where root may) "
-        "and memory are checked first; the workload is skipped with the reason when they do not suffice.",
+        "The machine's pids, open-file limit (4 per agent in the daemon; raised for the bench and its "
+        "children where allowed) and memory are checked first; when 10 000 agents do not fit, the note "
+        "says why and the largest whole thousand that fits runs instead (no 20 s target then; the CPU "
+        "per agent start keeps its target).",
         "Model micro-benchmark (M): `.build/release/model-bench --agents N --shape flat|chain|levels --json` "
         "drives the pure model with fake events (no processes) and reports its CPU seconds for start-up "
         "and shutdown, with the events and actions it handled.",

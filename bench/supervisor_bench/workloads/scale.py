@@ -68,7 +68,7 @@ def supervised(bench, n, work, manifest, hosts_path, control, result, first):
         try:
             r = sup.wait_startup(timeout=120 if quick else 300, total=n)
         except StartupTimeout as timeout:
-            result.failures.append(str(timeout))
+            result.up_failures.append(str(timeout))
             return
         result.cpu_start.append(cpu_seconds(sup.pid))
         if r["ready"] != r["total"]:
@@ -88,7 +88,7 @@ def supervised(bench, n, work, manifest, hosts_path, control, result, first):
         result.raw += raw
         stop = sup.down(timeout=120)
         if stop is None:
-            result.failures.append("`supervisor down` did not end within 120 s")
+            result.down_failures.append("did not end within 120 s (the daemon was killed)")
         else:
             result.stop.append(stop)
             left = len(bench.processes.marked_pids())
@@ -110,5 +110,5 @@ def scale(bench, n, base):
         plain_loop(bench, plan, result)
         supervised(bench, n, work, manifest, hosts_path, control["mainpc"], result, first=i == 0)
         bench.log(f"W6 {n} run {i + 1}: loop {result.loop_start[-1:]} s, supervisor {result.start[-1:]} s, "
-                  f"down {result.stop[-1:]} s {result.failures}")
+                  f"down {result.stop[-1:]} s {result.up_failures + result.down_failures}")
     scale_rows.add(bench, result)
