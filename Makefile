@@ -57,8 +57,9 @@ test: test-deps
 clean:
 	rm -rf .build
 
-# make bench: start-up, footprint, restart and status benchmarks against supervisord and circus
-# (installed into .build/bench-venv); prints one table and writes it to BENCHMARKS.md.
+# make bench: start-up, footprint, restart, status and scale benchmarks against supervisord, circus
+# and plain loops (bench/supervisor_bench; peers installed into .build/bench-venv); prints one table
+# and writes it to BENCHMARKS.md. BENCH_ARGS passes options on, e.g. BENCH_ARGS="--only 6,7,model".
 BENCH_VENV = .build/bench-venv
 BENCH_PY = $(BENCH_VENV)/bin/python
 BENCH_STAMP = $(BENCH_VENV)/.installed
@@ -69,8 +70,11 @@ $(BENCH_STAMP):
 	$(BENCH_PY) -m pip install -q --disable-pip-version-check supervisor==4.3.0 circus==0.19.0 pyzmq pyyaml
 	@touch $(BENCH_STAMP)
 
+BENCH_ARGS ?=
+BENCH_RUN = PYTHONPATH=$(CURDIR)/bench $(BENCH_PY) -m supervisor_bench
+
 bench: build $(BENCH_STAMP)
-	$(BENCH_PY) bench/bench.py
+	$(BENCH_RUN) $(BENCH_ARGS)
 
 bench-quick: build $(BENCH_STAMP)
-	$(BENCH_PY) bench/bench.py --quick
+	$(BENCH_RUN) --quick $(BENCH_ARGS)

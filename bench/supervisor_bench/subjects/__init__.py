@@ -1,0 +1,1 @@
+"""The processes that run the agents: our supervisor, supervisord, circus, and plain loops."""

@@ -1,0 +1,1 @@
+"""One module per workload; each has `run(bench)` and adds its rows and notes to the table."""
