@@ -14,7 +14,7 @@ extension JSONValue: JSONWritable {
         case .object(let fields):
             writer.beginObject()
             for (key, value) in fields {
-                writer.key(key)
+                writer.dynamicKey(key)
                 value.write(to: &writer)
             }
             writer.endObject()

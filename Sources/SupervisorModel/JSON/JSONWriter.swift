@@ -55,10 +55,21 @@ public struct JSONWriter {
         first = false
     }
 
-    /// A key of the current object; its value comes next.
-    public mutating func key(_ name: String) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
-        first = false
+    /// A key of the current object, written as it is (the protocol's keys: snake_case ASCII,
+    /// nothing to escape); its value comes next.
+    public mutating func key(_ name: StaticString) {
+        beginKey()
+        let start = bytes.count
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        fields.append((start, bytes.count))
+        bytes.append(contentsOf: Self.keyEnd)
+        afterKey = true
+    }
+
+    /// A key that is data (an agent's or a host's name, a legacy agent's own key), escaped.
+    public mutating func dynamicKey(_ name: String) {
+        beginKey()
         let start = bytes.count
         appendQuoted(name)
         fields.append((start, bytes.count - 1))
@@ -99,7 +110,8 @@ public struct JSONWriter {
             return
         }
         var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
+        // Only a whole number (1e15 and above) can come as `1000000000000000.0`.
+        if value == value.rounded(.towardZero), text.hasSuffix(".0") { text.removeLast(2) }
         bytes.append(contentsOf: text.utf8)
     }
 
@@ -111,26 +123,26 @@ public struct JSONWriter {
 
     // MARK: Convenience
 
-    public mutating func field(_ name: String, _ value: String) { key(name); string(value) }
-    public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
-    public mutating func field(_ name: String, _ value: Double) { key(name); number(value) }
-    public mutating func field<Integer: BinaryInteger>(_ name: String, _ value: Integer) { key(name); number(value) }
-    public mutating func field(_ name: String, _ value: [String]) {
+    public mutating func field(_ name: StaticString, _ value: String) { key(name); string(value) }
+    public mutating func field(_ name: StaticString, _ value: Bool) { key(name); bool(value) }
+    public mutating func field(_ name: StaticString, _ value: Double) { key(name); number(value) }
+    public mutating func field<Integer: BinaryInteger>(_ name: StaticString, _ value: Integer) { key(name); number(value) }
+    public mutating func field(_ name: StaticString, _ value: [String]) {
         key(name)
         beginArray()
         for item in value { string(item) }
         endArray()
     }
-    public mutating func field(_ name: String, _ value: some JSONWritable) { key(name); value.write(to: &self) }
+    public mutating func field(_ name: StaticString, _ value: some JSONWritable) { key(name); value.write(to: &self) }
 
     /// A field only when the value is there (a missing value is left out, as `JSONEncoder`
     /// leaves out a nil optional).
-    public mutating func field(_ name: String, _ value: String?) { if let value { field(name, value) } }
-    public mutating func field(_ name: String, _ value: Bool?) { if let value { field(name, value) } }
-    public mutating func field(_ name: String, _ value: Double?) { if let value { field(name, value) } }
-    public mutating func field<Integer: BinaryInteger>(_ name: String, _ value: Integer?) { if let value { field(name, value) } }
-    public mutating func field(_ name: String, _ value: [String]?) { if let value { field(name, value) } }
-    public mutating func field(_ name: String, _ value: (some JSONWritable)?) { if let value { field(name, value) } }
+    public mutating func field(_ name: StaticString, _ value: String?) { if let value { field(name, value) } }
+    public mutating func field(_ name: StaticString, _ value: Bool?) { if let value { field(name, value) } }
+    public mutating func field(_ name: StaticString, _ value: Double?) { if let value { field(name, value) } }
+    public mutating func field<Integer: BinaryInteger>(_ name: StaticString, _ value: Integer?) { if let value { field(name, value) } }
+    public mutating func field(_ name: StaticString, _ value: [String]?) { if let value { field(name, value) } }
+    public mutating func field(_ name: StaticString, _ value: (some JSONWritable)?) { if let value { field(name, value) } }
 
     /// An array of writable values.
     public mutating func array<Element: JSONWritable>(_ items: [Element]) {
@@ -141,6 +153,11 @@ public struct JSONWriter {
 
     // MARK: Internals
 
+    private mutating func beginKey() {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        first = false
+    }
+
     private mutating func separate() {
         if afterKey {
             afterKey = false
@@ -150,6 +167,7 @@ public struct JSONWriter {
         }
     }
 
+    private static let keyEnd: [UInt8] = Array("\":".utf8)
     private static let trueText: [UInt8] = Array("true".utf8)
     private static let falseText: [UInt8] = Array("false".utf8)
     private static let nullText: [UInt8] = Array("null".utf8)

@@ -21,7 +21,7 @@ extension HostStatus: JSONObjectWritable {
         if let remoteHosts {
             writer.key("remote_hosts")
             writer.beginObject()
-            for (name, state) in remoteHosts { writer.field(name, state.rawValue) }
+            for (name, state) in remoteHosts { writer.dynamicKey(name); writer.string(state.rawValue) }
             writer.endObject()
         }
         writer.field("starts", starts)
@@ -32,7 +32,7 @@ extension HostStatus: JSONObjectWritable {
         writer.field("supervisor_pid", supervisorPid)
         writer.key("totals")
         writer.beginObject()
-        for (state, count) in totals { writer.field(state, count) }
+        for (state, count) in totals { writer.dynamicKey(state); writer.number(count) }
         writer.endObject()
         writer.field("uptime", uptime)
     }
