@@ -63,7 +63,8 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
         fields.append((start, bytes.count))
-        bytes.append(contentsOf: Self.keyEnd)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         afterKey = true
     }
 
@@ -86,12 +87,12 @@ public struct JSONWriter {
 
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: value ? Self.trueText : Self.falseText)
+        appendLiteral(value ? "true" : "false")
     }
 
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: Self.nullText)
+        appendLiteral("null")
     }
 
     public mutating func number<Integer: BinaryInteger>(_ value: Integer) {
@@ -167,10 +168,12 @@ public struct JSONWriter {
         }
     }
 
-    private static let keyEnd: [UInt8] = Array("\":".utf8)
-    private static let trueText: [UInt8] = Array("true".utf8)
-    private static let falseText: [UInt8] = Array("false".utf8)
-    private static let nullText: [UInt8] = Array("null".utf8)
+    // Literals are copied from static strings: a static array would cost a retain and a
+    // release per use, which showed in the profile of a status reply.
+    private mutating func appendLiteral(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func appendDecimal<Integer: BinaryInteger>(_ value: Integer) {
@@ -224,19 +227,18 @@ public struct JSONWriter {
     /// Puts the fields of the object that is closing (from `mark` in `fields`) in key order.
     private mutating func putInOrder(from mark: Int) {
         let range = mark..<fields.count
-        func keyPrecedes(_ a: (start: Int, keyEnd: Int), _ b: (start: Int, keyEnd: Int)) -> Bool {
-            bytes[(a.start + 1)..<a.keyEnd].lexicographicallyPrecedes(bytes[(b.start + 1)..<b.keyEnd])
+        func keyPrecedes(_ a: (start: Int, keyEnd: Int), _ b: (start: Int, keyEnd: Int), in text: UnsafeBufferPointer<UInt8>) -> Bool {
+            UnsafeBufferPointer(rebasing: text[(a.start + 1)..<a.keyEnd])
+                .lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: text[(b.start + 1)..<b.keyEnd]))
         }
-        var ordered = true
-        for index in range.dropFirst() where !keyPrecedes(fields[index - 1], fields[index]) {
-            ordered = false
-            break
+        let ordered = bytes.withUnsafeBufferPointer { text in
+            range.dropFirst().allSatisfy { keyPrecedes(fields[$0 - 1], fields[$0], in: text) }
         }
         if ordered { return }
         let end = bytes.count
         // Each field runs from its key to the comma before the next one (or the object's end).
         let spans = range.map { index in (field: fields[index], end: index + 1 < fields.count ? fields[index + 1].start - 1 : end) }
-        let sorted = spans.sorted { keyPrecedes($0.field, $1.field) }
+        let sorted = bytes.withUnsafeBufferPointer { text in spans.sorted { keyPrecedes($0.field, $1.field, in: text) } }
         let base = fields[mark].start
         var rewritten: [UInt8] = []
         rewritten.reserveCapacity(end - base)
