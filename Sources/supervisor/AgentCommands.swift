@@ -15,16 +15,15 @@ struct SelectionOptions: ParsableArguments {
 
     @OptionGroup var keys: KeyOptions
 
-    /// Sends `command` to each host concerned and prints what happened to each agent.
-    func send(_ command: String, extra: [String: Any] = [:]) throws {
+    /// Sends the command `make` builds for each host's part of the selection, and prints what
+    /// happened to each agent.
+    func send(_ make: ([String]) -> ControlCommand) throws {
         let context = try ClientContext(files: files, keys: keys)
         var exitCode: ExitCode?
         for (host, items) in try context.selectionByHost(selection, host: host) {
-            switch try context.client(for: host).request(command, args: extra.merging(["agents": items]) { $1 }) {
-            case .success(let data):
-                for outcome in (data as? [String: Any])?["agents"] as? [[String: Any]] ?? [] {
-                    print("\(host.name)/\(outcome["agent"] as? String ?? "?"): \(outcome["result"] as? String ?? "?")")
-                }
+            switch try context.client(for: host).request(make(items), as: CommandResults.self) {
+            case .success(let results):
+                for outcome in results.agents { print("\(host.name)/\(outcome.agent): \(outcome.result)") }
             case .failure(let error):
                 exitCode = fail(error, host: host)
             }
@@ -44,7 +43,7 @@ extension SupervisorCommand {
         @Flag(name: .customLong("with-deps"), help: "Also start the dependencies that are not running.")
         var withDeps = false
 
-        func run() throws { try options.send("start", extra: ["with_deps": withDeps]) }
+        func run() throws { try options.send { .start(selection: $0, withDependencies: withDeps) } }
     }
 
     struct Stop: ParsableCommand {
@@ -53,7 +52,7 @@ extension SupervisorCommand {
 
         @OptionGroup var options: SelectionOptions
 
-        func run() throws { try options.send("stop") }
+        func run() throws { try options.send { .stop(selection: $0) } }
     }
 
     struct Restart: ParsableCommand {
@@ -62,6 +61,6 @@ extension SupervisorCommand {
 
         @OptionGroup var options: SelectionOptions
 
-        func run() throws { try options.send("restart") }
+        func run() throws { try options.send { .restart(selection: $0) } }
     }
 }

@@ -114,16 +114,16 @@ final class ClientContext {
     /// Sends `command` to each target and hands every answer to `handle`. A host that is not
     /// running is an error when it was named, and skipped (or printed, with
     /// `reportUnreachable`) otherwise. Exit 3 when no supervisor answered at all.
-    func askEach(
-        _ targets: [HostTable.Host], _ command: String, named: Bool, reportUnreachable: Bool = false,
-        handle: (HostTable.Host, [String: Any]) throws -> Void
+    func askEach<Reply: Decodable>(
+        _ targets: [HostTable.Host], _ command: ControlCommand, as type: Reply.Type, named: Bool,
+        reportUnreachable: Bool = false, handle: (HostTable.Host, Reply) throws -> Void
     ) throws {
         var reached = 0
         for target in targets {
-            switch try client(for: target).request(command) {
+            switch try client(for: target).request(command, as: type) {
             case .success(let data):
                 reached += 1
-                try handle(target, data as? [String: Any] ?? [:])
+                try handle(target, data)
             case .failure(let error) where error.code == .unreachable && !named:
                 if reportUnreachable { print("\(target.name): \(error.message)") }
             case .failure(let error):
@@ -142,15 +142,15 @@ final class ClientContext {
     func requireRunning(_ targets: [HostTable.Host]) throws -> [(host: HostTable.Host, instance: String?)] {
         var running: [(host: HostTable.Host, instance: String?)] = []
         for target in targets {
-            switch try client(for: target).requestValue("ping", timeout: 5) {
+            switch try client(for: target).request(.ping, as: PingReply.self, timeout: 5) {
             case .failure(let error) where error.code == .unreachable:
                 continue
             case .failure(let error) where error.code == .unauthenticated:
                 throw fail(error, host: target)
             case .failure:
                 running.append((target, nil))
-            case .success(let data):
-                running.append((target, data.object?["instance"]?.string))
+            case .success(let ping):
+                running.append((target, ping.instance))
             }
         }
         guard running.isEmpty else { return running }
@@ -170,13 +170,9 @@ func fail(_ error: ControlError, host: HostTable.Host) -> ExitCode {
     return error.code == .unreachable ? CLIExit.notRunning : CLIExit.failure
 }
 
-/// JSON text of a reply's data, for `--json`.
-func jsonText(_ value: Any) -> String {
-    guard JSONSerialization.isValidJSONObject(value),
-          let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .prettyPrinted]) else {
-        return "\(value)"
-    }
-    return String(decoding: data, as: UTF8.self)
+/// JSON text of a reply's data, for `--json`: indented, keys in order.
+func jsonText(_ value: JSONValue) -> String {
+    value.prettyText()
 }
 
 /// Flushes `print` output now (for streaming verbs and pipes).

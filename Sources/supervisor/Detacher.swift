@@ -45,15 +45,15 @@ struct Detacher {
                 printError(tail(of: console))
                 throw CLIExit.failure
             }
-            let reply = client.request("status", timeout: 5)
+            let reply = client.request(.status(agents: []), as: HostStatus.self, timeout: 5)
             if case .failure(let error) = reply, error.code == .unauthenticated {
                 close(pidfd)
                 printError("supervisor for \(host.name) started (pid \(pid)), but its status cannot be read: \(error.message)")
                 throw CLIExit.failure
             }
-            if case .success(let data) = reply, let status = data as? [String: Any], let remote = Self.settled(status) {
+            if case .success(let status) = reply, let remote = Self.settled(status) {
                 close(pidfd)
-                let totals = status["totals"] as? [String: Int] ?? [:]
+                let totals = status.totals
                 print("supervisor for \(host.name) running in the background (pid \(pid))")
                 print("agents: \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready")
                 for line in Self.failures(status) { print(line) }
@@ -70,20 +70,18 @@ struct Detacher {
 
     /// Start-up has ended (no remote agents awaited), or all that is left waits for agents of
     /// other hosts (the model says which: `awaiting_remote`); nil while start-up goes on.
-    static func settled(_ status: [String: Any]) -> [String]? {
-        if status["phase"] as? String != "starting" { return [] }
-        return status["awaiting_remote"] as? [String]
+    static func settled(_ status: HostStatus) -> [String]? {
+        if status.phase != "starting" { return [] }
+        return status.awaitingRemote
     }
 
     /// `failed: Names: NameError: name 'join_path' is not defined (agent.py:6)` for each agent
     /// that is down for good, with its cause (or the supervisor's reason).
-    static func failures(_ status: [String: Any]) -> [String] {
-        (status["agents"] as? [[String: Any]] ?? []).compactMap { agent in
-            guard let name = agent["name"] as? String, let state = agent["state"] as? String,
-                  state == "failed" || state == "exited" else { return nil }
-            let cause = (agent["cause"] as? [String: Any])?["text"] as? String
-            let reason = agent["failure_reason"] as? String ?? (agent["last_exit"] as? [String: Any])?["text"] as? String
-            return "\(state): \(name): \(cause ?? reason ?? state)"
+    static func failures(_ status: HostStatus) -> [String] {
+        status.agents.compactMap { agent in
+            guard agent.state == .failed || agent.state == .exited else { return nil }
+            let reason = agent.cause?.text ?? agent.failureReason ?? agent.lastExit?.text ?? agent.state.rawValue
+            return "\(agent.state.rawValue): \(agent.name): \(reason)"
         }
     }
 

@@ -27,7 +27,7 @@ extension SupervisorCommand {
                 printError("\(files.manifest) names no `registry:` endpoint, so there is no registry to ask")
                 throw CLIExit.usage
             }
-            let answer: [String: Any]
+            let answer: [String: JSONValue]
             let server = registry.agent.map { "the agent \($0)" } ?? "its supervisor"
             switch RegistryClient(address: host.address, port: registry.port, server: server)
                 .ask(["action": "get_agent_endpoint", "agent_name": agent]) {
@@ -35,27 +35,19 @@ extension SupervisorCommand {
             case .failure(let error): throw fail(error, host: host)
             }
             if json {
-                print(jsonText(answer))
-            } else if answer["status"] as? String == "success" {
+                print(jsonText(.object(answer)))
+            } else if answer["status"]?.string == "success" {
                 let first = ["agent_name", "host_name", "host", "port", "health_check_port", "state", "registered"]
                 let rest = answer.keys.filter { !first.contains($0) && $0 != "name" && $0 != "status" }.sorted()
                 for key in first + rest {
                     guard let value = answer[key] else { continue }
-                    print("\(key): \(value is String ? value as! String : Self.fragment(value))")
+                    print("\(key): \(value.string ?? value.jsonText)")
                 }
             } else {
-                printError(answer["message"] as? String ?? "the registry does not know \(agent)")
+                printError(answer["message"]?.string ?? "the registry does not know \(agent)")
                 throw CLIExit.failure
             }
         }
-    }
-}
-
-extension SupervisorCommand.Discover {
-    /// A JSON value as JSON text (`true`, `[\"demo\"]`, `8200`).
-    static func fragment(_ value: Any) -> String {
-        let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])
-        return data.map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
     }
 }
 
@@ -66,14 +58,15 @@ struct RegistryClient {
     /// Who serves it, for the message when nothing answers: "its supervisor", "the agent X".
     var server = "its supervisor"
 
-    func ask(_ request: [String: Any]) -> Result<[String: Any], ControlError> {
+    /// Sends one request (a JSON object of strings) and returns the answer's fields.
+    func ask(_ request: [String: String]) -> Result<[String: JSONValue], ControlError> {
         let endpoint = ZMQEndpoint.tcp(address, port: port)
         do {
             let socket = try ZMQSocket(.req)
             try socket.connect(endpoint)
-            try socket.send(Array(try JSONSerialization.data(withJSONObject: request)))
+            try socket.send(JSONValue.object(request.mapValues(JSONValue.string)).jsonBytes)
             guard socket.waitReadable(timeout: 5), let frames = try socket.receiveMessage(dontWait: true),
-                  let reply = try JSONSerialization.jsonObject(with: Data(frames.last ?? [])) as? [String: Any] else {
+                  let reply = JSONValue.parse(frames.last ?? [])?.object else {
                 return .failure(ControlError(.unreachable, "no answer from the service registry at \(endpoint) (is \(server) running?)"))
             }
             return .success(reply)

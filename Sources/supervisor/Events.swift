@@ -72,8 +72,8 @@ extension SupervisorCommand {
 
         func run() throws {
             let context = try ClientContext(files: files, keys: keys)
-            try context.askEach(try context.targets(host), "version", named: host != nil, reportUnreachable: true) { target, reply in
-                print("\(target.name): supervisor \(reply["version"] as? String ?? "?"), protocol v\(reply["protocol"] as? Int ?? 0), libzmq \(reply["zmq"] as? String ?? "?")")
+            try context.askEach(try context.targets(host), .version, as: VersionReply.self, named: host != nil, reportUnreachable: true) { target, reply in
+                print("\(target.name): supervisor \(reply.version), protocol v\(reply.protocol), libzmq \(reply.zmq)")
             }
         }
     }

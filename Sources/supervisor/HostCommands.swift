@@ -22,13 +22,13 @@ extension SupervisorCommand {
 
         func run() throws {
             let context = try ClientContext(files: files, keys: keys)
-            try context.askEach(try context.targets(host), "down", named: host != nil) { target, reply in
-                print("\(target.name): stopping \(reply["stopping"] as? Int ?? 0) agents")
+            try context.askEach(try context.targets(host), .down, as: DownReply.self, named: host != nil) { target, reply in
+                print("\(target.name): stopping \(reply.stopping) agents")
                 let client = try context.client(for: target)
                 let deadline = Date().addingTimeInterval(timeout)
                 var stopped = false
                 while !stopped && Date() < deadline {
-                    if case .failure(let error) = client.request("ping", timeout: 2), error.code == .unreachable {
+                    if case .failure(let error) = client.request(.ping, timeout: 2), error.code == .unreachable {
                         stopped = true
                     } else {
                         usleep(100_000)
@@ -58,12 +58,9 @@ extension SupervisorCommand {
 
         func run() throws {
             let context = try ClientContext(files: files, keys: keys)
-            try context.askEach(try context.targets(host), "reload", named: host != nil) { target, reply in
-                func list(_ key: String) -> String {
-                    let names = reply[key] as? [String] ?? []
-                    return names.isEmpty ? "none" : names.joined(separator: ", ")
-                }
-                print("\(target.name): added \(list("added")); removed \(list("removed")); changed \(list("changed")); \(reply["unchanged"] as? Int ?? 0) unchanged")
+            try context.askEach(try context.targets(host), .reload, as: ReloadOutcome.self, named: host != nil) { target, reply in
+                func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+                print("\(target.name): added \(list(reply.added)); removed \(list(reply.removed)); changed \(list(reply.changed)); \(reply.unchanged) unchanged")
             }
         }
     }

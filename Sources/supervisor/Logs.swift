@@ -28,13 +28,12 @@ extension SupervisorCommand {
         func run() throws {
             let context = try ClientContext(files: files, keys: keys)
             guard let (target, _) = try context.selectionByHost([agent], host: host).first else { return }
-            switch try context.client(for: target).request("logs", args: ["agent": agent, "lines": lines]) {
-            case .success(let data):
-                let reply = data as? [String: Any] ?? [:]
-                for line in reply["lines"] as? [String] ?? [] { print(line) }
-                if follow, let path = reply["path"] as? String {
+            switch try context.client(for: target).request(.logs(agent: agent, lines: lines), as: LogsReply.self) {
+            case .success(let reply):
+                for line in reply.lines { print(line) }
+                if follow {
                     flushStandardOutput()
-                    LogFollower(path: path, offset: (reply["offset"] as? Int).map(UInt64.init)).follow()
+                    LogFollower(path: reply.path, offset: reply.offset).follow()
                 }
             case .failure(let error):
                 throw fail(error, host: target)

@@ -51,14 +51,20 @@ extension SupervisorCommand {
         private func showOnce(_ groups: [(HostTable.Host, [String])], _ context: ClientContext) throws -> ExitCode? {
             var reached = 0
             var failure: ExitCode?
-            var replies: [Any] = []
+            var replies: [JSONValue] = []
             var table = StatusTable(colour: isatty(STDOUT_FILENO) == 1 && !json, showHost: groups.count > 1)
             for (host, mine) in groups {
-                switch try context.client(for: host).request("status", args: mine.isEmpty ? [:] : ["agents": mine]) {
-                case .success(let data):
+                switch try context.client(for: host).request(.status(agents: mine)) {
+                case .success(let reply) where json:
+                    // --json prints the data as it came, keys this CLI does not know included.
                     reached += 1
-                    replies.append(data)
-                    table.add(data as? [String: Any] ?? [:])
+                    replies.append(reply.value)
+                case .success(let reply):
+                    reached += 1
+                    switch reply.decode(HostStatus.self) {
+                    case .success(let status): table.add(status)
+                    case .failure(let error): failure = fail(error, host: host)
+                    }
                 case .failure(let error):
                     if error.code == .unreachable {
                         table.addUnreachable(host, message: error.message)
@@ -70,7 +76,7 @@ extension SupervisorCommand {
             }
             if watch && !json { print("\u{1B}[H\u{1B}[2J", terminator: "") }
             if json {
-                print(jsonText(groups.count == 1 ? (replies.first ?? [:]) : replies))
+                print(jsonText(groups.count == 1 ? (replies.first ?? .object([:])) : .array(replies)))
             } else {
                 let text = table.rendered()
                 if !text.isEmpty { print(text) }

@@ -4,8 +4,9 @@ import Testing
 /// `reload` after editing agents.yaml.
 extension ControlCommandLineTests {
     /// `store`, `api` (needs store) and `legacy`; the edit changes api's command, removes
-    /// legacy and adds `fresh`. `apiExtra` and `storeHealthExtra` are spliced into the text.
-    static func reloadManifest(_ ports: [Int], apiExtra: String = "", storeHealthExtra: String = "", replacing: String? = nil) -> String {
+    /// legacy and adds `fresh`. `apiExtra`, `apiGroup` and `storeHealthExtra` are spliced into the text.
+    static func reloadManifest(_ ports: [Int], apiExtra: String = "", apiGroup: String = "api", storeHealthExtra: String = "",
+                               replacing: String? = nil) -> String {
         let last = replacing ?? """
               legacy:
                 command: ["/bin/sleep", "1000"]
@@ -21,6 +22,7 @@ extension ControlCommandLineTests {
                 health: {port: \(ports[0])\(storeHealthExtra)}
               api:
                 command: [\(sim)\(apiExtra)]
+                group: \(apiGroup)
                 health: {port: \(ports[1])}
                 depends_on: [store]
             \(last)
@@ -42,7 +44,11 @@ extension ControlCommandLineTests {
         let api = try #require(before.pid("api"))
         let legacy = try #require(before.pid("legacy"))
 
-        try writeManifest(Self.reloadManifest(ports, apiExtra: #", "--ready-after", "50ms""#, replacing: """
+        #expect(before.agent("api")?["group"] as? String == "api")
+
+        // The new group shows in status: the spec's fields encoded at the first status are
+        // encoded again after a reload.
+        try writeManifest(Self.reloadManifest(ports, apiExtra: #", "--ready-after", "50ms""#, apiGroup: "web", replacing: """
               fresh:
                 command: ["/bin/sleep", "1000"]
                 health: {kind: none, start_period: 100ms}
@@ -60,6 +66,7 @@ extension ControlCommandLineTests {
         #expect(after.pid("store") == store && processIsAlive(store), "an unchanged agent was restarted")
         #expect(session.harness.pids(of: "store") == [store])
         #expect(after.pid("fresh") == session.harness.pids(of: "fresh").last)
+        #expect(after.agent("api")?["group"] as? String == "web", "status still shows the group from before the reload")
         #expect(session.harness.pids(of: "legacy") == [legacy])
 
         let unknown = try session.cli(["status", "mainpc", "legacy"])

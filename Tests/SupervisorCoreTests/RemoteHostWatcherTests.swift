@@ -42,14 +42,20 @@ struct RemoteHostWatcherTests {
 
         /// A status reply; `state` nil leaves Base out (not in that host's manifest).
         func reply(_ request: (envelope: [[UInt8]], body: [String: Any]), instance: String, eventSeq: Int, state: String?) {
-            let agents: [[String: Any]] = state.map { [["name": "Base", "state": $0], ["name": "Other", "state": "ready"]] } ?? []
-            let data: [String: Any] = ["instance": instance, "event_seq": eventSeq, "agents": agents]
+            // Each agent and the reply with every key a status reply always has.
+            func agent(_ name: String, _ state: String) -> [String: Any] {
+                ["name": name, "state": state, "host": "mainpc", "blocked_by": [String](), "health": "-", "required": false, "restarts": 0]
+            }
+            let agents: [[String: Any]] = state.map { [agent("Base", $0), agent("Other", "ready")] } ?? []
+            let data: [String: Any] = ["instance": instance, "event_seq": eventSeq, "agents": agents, "host": "mainpc",
+                                       "phase": "running", "supervisor_pid": 1, "uptime": 1, "totals": ["total": agents.count]]
             let reply: [String: Any] = ["ok": true, "id": request.body["id"] as? String ?? "", "data": data]
             router.sendMessage(request.envelope + [Array(try! JSONSerialization.data(withJSONObject: reply))])
         }
 
         func publish(instance: String, seq: Int, to state: String) {
-            let event: [String: Any] = ["agent": "Base", "to": state, "seq": seq, "instance": instance, "topic": "agent.state"]
+            let event: [String: Any] = ["agent": "Base", "from": "waiting", "to": state, "reason": "test", "seq": seq,
+                                        "instance": instance, "topic": "agent.state"]
             publisher.sendMessage([Array("agent.state".utf8), Array(try! JSONSerialization.data(withJSONObject: event))])
         }
     }

@@ -16,58 +16,32 @@ public final class ControlClient {
         self.credentials = credentials
     }
 
-    /// Sends one command and returns the reply's `data` object, or the supervisor's error.
-    /// With nothing listening the error is `supervisor.unreachable`; a refused CurveZMQ
-    /// handshake is `request.unauthenticated`.
-    public func request(_ command: String, args: [String: Any] = [:], timeout: TimeInterval = 15) -> Result<Any, ControlError> {
+    /// Sends one command and returns the reply's `data`, decoded as the command's reply type
+    /// (`HostStatus`, `PingReply`, `CommandResults`, ...), or the supervisor's error. With
+    /// nothing listening the error is `supervisor.unreachable`; a refused CurveZMQ handshake is
+    /// `request.unauthenticated`.
+    public func request<Reply: Decodable>(
+        _ command: ControlCommand, as type: Reply.Type, timeout: TimeInterval = 15
+    ) -> Result<Reply, ControlError> {
+        request(command, timeout: timeout).flatMap { $0.decode(type) }
+    }
+
+    /// Sends one command and returns the reply as received (its `data` decodes as the
+    /// command's reply type, or reads as a `JSONValue` for `--json`). Errors as above.
+    public func request(_ command: ControlCommand, timeout: TimeInterval = 15) -> Result<ControlReplyData, ControlError> {
         // Connecting never fails in ZeroMQ; a TCP connect first tells "nobody there" at once.
         guard TCPConnectProbe.accepts(address: host.address, port: host.controlPort, timeout: min(timeout, 3)) else {
             return .failure(unreachable())
         }
         let id = String(UInt32.random(in: 0...UInt32.max))
-        let body: [String: Any] = ["v": ControlRequest.version, "cmd": command, "args": args, "id": id]
-        guard let bytes = try? JSONSerialization.data(withJSONObject: body) else {
-            return .failure(ControlError(.badArgument, "the arguments of \(command) are not JSON"))
-        }
-        return exchange(Array(bytes), id: id, timeout: timeout) { last in
-            guard let reply = (try? JSONSerialization.jsonObject(with: Data(last))) as? [String: Any] else {
-                return .failure(ControlError(.malformed, "the supervisor's reply is not JSON"))
-            }
-            if let replyId = reply["id"] as? String, replyId != id { return nil }
-            if reply["ok"] as? Bool == true { return .success(reply["data"] ?? [:]) }
-            let error = reply["error"] as? [String: Any] ?? [:]
-            let code = ControlError.Code(rawValue: error["code"] as? String ?? "") ?? .malformed
-            return .failure(ControlError(code, error["message"] as? String ?? "unknown error", details: error["details"] as? [String]))
-        }
-    }
-
-    /// Sends a command without arguments and returns the reply's `data`, typed (read with the
-    /// strict `JSONParser`). Errors as for `request`.
-    public func requestValue(_ command: String, timeout: TimeInterval = 15) -> Result<JSONValue, ControlError> {
-        guard TCPConnectProbe.accepts(address: host.address, port: host.controlPort, timeout: min(timeout, 3)) else {
-            return .failure(unreachable())
-        }
-        let id = String(UInt32.random(in: 0...UInt32.max))
-        guard let bytes = try? JSONEncoder().encode(PlainRequest(v: ControlRequest.version, cmd: command, id: id)) else {
-            return .failure(ControlError(.badArgument, "cannot encode \(command)"))
-        }
-        return exchange(Array(bytes), id: id, timeout: timeout) { last in
-            guard case .success(.object(let reply)) = JSONParser.parse(last) else {
+        return exchange(ControlRequestFrame.bytes(command, id: id), id: id, timeout: timeout) { last in
+            let reply = ControlReplyData(bytes: last)
+            guard let identity = reply.identity else {
                 return .failure(ControlError(.malformed, "the supervisor's reply is not a JSON object"))
             }
-            if let replyId = reply["id"]?.string, replyId != id { return nil }
-            if reply["ok"]?.bool == true { return .success(reply["data"] ?? .object([:])) }
-            let error = reply["error"]?.object ?? [:]
-            let code = ControlError.Code(rawValue: error["code"]?.string ?? "") ?? .malformed
-            return .failure(ControlError(code, error["message"]?.string ?? "unknown error", details: error["details"]?.strings))
+            if let replyId = identity.id, replyId != id { return nil }
+            return reply.refusal.map { .failure($0) } ?? .success(reply)
         }
-    }
-
-    /// A request without arguments, as `requestValue` sends it.
-    private struct PlainRequest: Encodable {
-        var v: Int
-        var cmd: String
-        var id: String
     }
 
     /// Sends `body` on a fresh DEALER and hands each reply frame to `decode` until it returns

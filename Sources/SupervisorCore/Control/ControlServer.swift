@@ -33,6 +33,11 @@ final class ControlServer {
     let endpoint: String
     /// Which refusals get an event and a log line of their own.
     var refusals = RefusalThrottle()
+    /// Each agent's status fields from its spec, encoded at its first `status` after the
+    /// manifest was loaded (emptied by a reload).
+    var statusStatics: [String: AgentStatusStatics] = [:]
+    /// The size of the last status reply, to reserve as much for the next.
+    var lastStatusReplySize = 4096
     /// With CurveZMQ: the socket's connection events, for logging refused handshakes.
     let monitor: SocketMonitor?
 
@@ -104,7 +109,8 @@ struct ControlClientIdentity {
     /// `key admin from 10.0.0.2 (id 0a1b2c3d)` or `127.0.0.1 (id 0a1b2c3d)` for logs and
     /// `system.commands` events.
     var description: String {
-        let id = routingId.prefix(8).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        let id = String(decoding: routingId.prefix(8).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
         if let keyName { return "key \(keyName) from \(peerAddress ?? "unknown") (id \(id))" }
         return "\(peerAddress ?? "unknown") (id \(id))"
     }

@@ -18,6 +18,9 @@ final class EventPublisher {
         case remoteDependency = "remote.dependency"
         /// A log file (an agent's, supervisor.log, errors.log) began or stopped losing lines.
         case systemLogs = "system.logs"
+
+        /// The topic frame.
+        var frame: [UInt8] { Array(rawValue.utf8) }
     }
 
     /// Events queued per subscriber that does not keep up; later ones are dropped for it (it
@@ -47,58 +50,16 @@ final class EventPublisher {
         try socket.bind(endpoint)
     }
 
-    /// Publishes one event; `fields` are merged into the envelope.
-    func publish(_ topic: Topic, _ fields: [String: Any]) {
+    /// Publishes one event: the body's keys and the envelope's in one JSON object.
+    func publish(_ topic: Topic, _ body: some JSONObjectWritable) {
         sequence += 1
-        var event = fields
-        event["seq"] = sequence
-        event["ts"] = Timestamp.now()
-        event["host"] = host
-        event["instance"] = instance
-        event["topic"] = topic.rawValue
-        guard let data = try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]) else { return }
-        socket.sendMessage([Array(topic.rawValue.utf8), Array(data)])
-    }
-
-    /// Publishes one event whose body is a Codable value; its keys are merged into the envelope.
-    func publish<Body: Encodable>(_ topic: Topic, encoding body: Body) {
-        sequence += 1
-        let event = EventEnvelope(body: body, seq: sequence, ts: Timestamp.now(), host: host, instance: instance, topic: topic.rawValue)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(event) else { return }
-        socket.sendMessage([Array(topic.rawValue.utf8), Array(data)])
+        let frame = EventFrame.body(body, topic: topic.rawValue, seq: sequence, ts: Timestamp.now(), host: host, instance: instance)
+        socket.sendMessage([topic.frame, frame])
     }
 
     func closeGracefully() {
         monitor?.close()
         try? socket.setOption(ZMQ_LINGER, Int32(500))
         socket.close()
-    }
-}
-
-/// An event: the body's keys and the envelope's (`seq`, `ts`, `host`, `instance`, `topic`) in
-/// one JSON object.
-private struct EventEnvelope<Body: Encodable>: Encodable {
-    var body: Body
-    var seq: UInt64
-    var ts: String
-    var host: String
-    var instance: String
-    var topic: String
-
-    enum CodingKeys: String, CodingKey {
-        case seq, ts, host, instance, topic
-    }
-
-    func encode(to encoder: Encoder) throws {
-        // Both write into the same object: JSONEncoder merges keyed containers of one encoder.
-        try body.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(seq, forKey: .seq)
-        try container.encode(ts, forKey: .ts)
-        try container.encode(host, forKey: .host)
-        try container.encode(instance, forKey: .instance)
-        try container.encode(topic, forKey: .topic)
     }
 }

@@ -28,9 +28,7 @@ extension Reactor {
             control.reply(incoming.envelope, reply.bytes)
             // A flood of refusals is counted, not announced one by one (see RefusalThrottle).
             guard reply.ok || control.refusals.admit(now: MonotonicClock.now()) else { continue }
-            var event: [String: Any] = ["cmd": commandName, "client": incoming.client.description, "ok": reply.ok]
-            if let error = reply.error { event["error"] = ["code": error.code.rawValue, "message": error.message] }
-            events?.publish(.systemCommands, event)
+            events?.publish(.systemCommands, CommandEvent(cmd: commandName, client: incoming.client.description, ok: reply.ok, error: reply.error))
             if case .success(let request) = incoming.request, request.command.requiredRight == .admin {
                 log.note("control: \(request.command.name) from \(incoming.client.description): \(reply.ok ? "ok" : reply.error?.message ?? "error")")
             }
@@ -41,16 +39,16 @@ extension Reactor {
     func publishRefusalSummary(now: TimeInterval) {
         guard let control, let count = control.refusals.takeSummary(now: now) else { return }
         log.note("control: \(count) more refused requests in the last \(Int(control.refusals.window)) s were not announced one by one")
-        events?.publish(.systemCommands, ["cmd": "?", "client": "-", "ok": false, "suppressed": count])
+        events?.publish(.systemCommands, CommandEvent.refusalSummary(count))
     }
 
     private func execute(_ command: ControlCommand, id: String?) -> ControlReply {
         let now = MonotonicClock.now()
         switch command {
         case .ping:
-            return .success(["pong": true, "host": options.host, "pid": Int(getpid()), "instance": instance], id: id)
+            return .success(PingReply(host: options.host, instance: instance, pid: getpid()), id: id)
         case .version:
-            return .success(["version": SupervisorVersion.text, "protocol": ControlRequest.version, "zmq": ZMQContext.version], id: id)
+            return .success(VersionReply(protocol: ControlRequest.version, version: SupervisorVersion.text, zmq: ZMQContext.version), id: id)
         case .status(let names):
             // Names, group:<g> or all, as for start/stop/restart.
             switch names.isEmpty ? .success([]) : model.resolve(names) {
@@ -65,7 +63,7 @@ extension Reactor {
                 addLogFigures(to: &status)
                 status.instance = instance
                 status.eventSeq = events?.sequence
-                return .encoded(status, id: id)
+                return statusReply(status, id: id)
             case .failure(let error): return .failure(error, id: id)
             }
         case .start, .stop, .restart:
@@ -73,29 +71,44 @@ extension Reactor {
             for action in actions { perform(action) }
             drainPendingEvents()
             switch result {
-            case .success(let outcomes): return .encoded(["agents": outcomes], id: id)
+            case .success(let outcomes): return .success(CommandResults(agents: outcomes), id: id)
             case .failure(let error): return .failure(error, id: id)
             }
         case .logs(let agent, let lines):
             guard model.specs[agent] != nil else { return .failure(unknownAgent(agent), id: id) }
             let path = "\(options.logDirectory)/\(agent).log"
             switch LogTail.lastLines(of: path, count: lines) {
-            case .success(let tail): return .success(["agent": agent, "path": path, "lines": tail.lines, "offset": tail.end], id: id)
+            case .success(let tail): return .success(LogsReply(agent: agent, lines: tail.lines, offset: tail.end, path: path), id: id)
             case .failure(let error): return .failure(error, id: id)
             }
         case .down:
             let running = model.order.filter { model.runtimes[$0]?.state.hasProcess == true }.count
             log.note("down requested: stopping agents, dependents first")
             feed(.shutdown)
-            return .success(["stopping": running, "host": options.host], id: id)
+            return .success(DownReply(host: options.host, stopping: running), id: id)
         case .reload:
             return reload(now: now, id: id)
         }
     }
 
+    /// The status reply, with each agent's spec fields encoded once (per manifest load).
+    private func statusReply(_ status: HostStatus, id: String?) -> ControlReply {
+        guard let control else { return .success(status, id: id) }
+        let bytes = ControlReplyFrame.success(id: id, capacity: control.lastStatusReplySize + 256) { writer in
+            status.writeFields(to: &writer) { agent in
+                if let cached = control.statusStatics[agent.name] { return cached }
+                let statics = AgentStatusStatics(agent)
+                control.statusStatics[agent.name] = statics
+                return statics
+            }
+        }
+        control.lastStatusReplySize = bytes.count
+        return ControlReply(ok: true, error: nil, bytes: bytes)
+    }
+
     private func reload(now: TimeInterval, id: String?) -> ControlReply {
         switch reloadManifest(now: now) {
-        case .success(let outcome): .encoded(outcome, id: id)
+        case .success(let outcome): .success(outcome, id: id)
         case .failure(let error): .failure(error, id: id)
         }
     }
@@ -126,6 +139,7 @@ extension Reactor {
             legacyServices?.registry?.manifest = manifest
             legacyServices?.registry?.hosts = configuration.hosts
             hostTable = configuration.hosts
+            control?.statusStatics.removeAll()
             syncRemoteWatchers()
         }
         for action in actions { perform(action) }
@@ -145,7 +159,7 @@ extension Reactor {
 
     /// Publishes a state change (with the cause when it follows an exit).
     func publish(_ transition: AgentTransition) {
-        events?.publish(.agentState, encoding: AgentStateEvent(transition))
+        events?.publish(.agentState, AgentStateEvent(transition))
     }
 
     func publishMetrics(now: TimeInterval) {
@@ -153,12 +167,15 @@ extension Reactor {
         guard let events else { return }
         for agent in model.order {
             guard let runtime = model.runtimes[agent] else { continue }
-            var fields: [String: Any] = ["agent": agent, "state": runtime.state.rawValue, "restarts": runtime.restarts]
-            if let pid = runtime.pid { fields["pid"] = Int(pid) }
-            if runtime.state.hasProcess, let started = runtime.startedAt { fields["uptime"] = now - started }
-            if runtime.state.hasProcess { fields.merge(figureFields(agent)) { $1 } }
-            if let lost = processes.logHealth(of: agent)?.linesLost, lost > 0 { fields["log_lines_lost"] = lost }
-            events.publish(.agentMetrics, fields)
+            var event = MetricsEvent(agent: agent, state: runtime.state, restarts: runtime.restarts, pid: runtime.pid)
+            if runtime.state.hasProcess {
+                if let started = runtime.startedAt { event.uptime = now - started }
+                // Before the first sample only the enforcement is known.
+                event.resources = figures[agent]
+                if event.resources == nil { event.enforcement = enforcement(for: agent) }
+            }
+            if let lost = processes.logHealth(of: agent)?.linesLost, lost > 0 { event.logLinesLost = lost }
+            events.publish(.agentMetrics, event)
         }
     }
 }
@@ -169,34 +186,11 @@ struct ControlReply {
     var error: ControlError?
     var bytes: [UInt8]
 
-    static func success(_ data: [String: Any], id: String?) -> ControlReply {
-        var object: [String: Any] = ["ok": true, "data": data]
-        if let id { object["id"] = id }
-        let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? []
-        return ControlReply(ok: true, error: nil, bytes: bytes)
-    }
-
-    /// A Codable reply, encoded once with the request's id (so DEALER clients can match it).
-    static func encoded<T: Encodable>(_ data: T, id: String?) -> ControlReply {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let bytes = (try? encoder.encode(SuccessEnvelope(data: data, id: id))).map(Array.init) ?? []
-        return ControlReply(ok: true, error: nil, bytes: bytes)
+    static func success(_ data: some JSONWritable, id: String?) -> ControlReply {
+        ControlReply(ok: true, error: nil, bytes: ControlReplyFrame.success(data, id: id))
     }
 
     static func failure(_ error: ControlError, id: String?) -> ControlReply {
-        var errorObject: [String: Any] = ["code": error.code.rawValue, "message": error.message]
-        if let details = error.details { errorObject["details"] = details }
-        var object: [String: Any] = ["ok": false, "error": errorObject]
-        if let id { object["id"] = id }
-        let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map(Array.init) ?? []
-        return ControlReply(ok: false, error: error, bytes: bytes)
+        ControlReply(ok: false, error: error, bytes: ControlReplyFrame.failure(error, id: id))
     }
-}
-
-/// `{"ok": true, "data": ...}` for Codable replies.
-private struct SuccessEnvelope<T: Encodable>: Encodable {
-    var ok = true
-    var data: T
-    var id: String?
 }

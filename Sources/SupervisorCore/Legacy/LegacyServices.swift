@@ -75,8 +75,7 @@ final class LegacyServices {
             let envelope = frames[1].isEmpty ? Array(frames[0...1]) : [frames[0]]
             let reply = registry.answer(frames.last ?? [], state: state)
             self.registry = registry
-            let bytes = (try? JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys])).map(Array.init) ?? []
-            socket.sendMessage(envelope + [bytes])
+            socket.sendMessage(envelope + [reply.jsonBytes])
         }
     }
 

@@ -6,10 +6,7 @@ extension Reactor {
     func receiveErrorReports() {
         guard let services = legacyServices else { return }
         for report in services.collectErrors(now: MonotonicClock.now()) {
-            events?.publish(.agentErrors, [
-                "agent": report.agent, "kind": "reported", "severity": report.severity, "type": report.type,
-                "message": report.message, "time": report.time, "source": "error_bus",
-            ])
+            events?.publish(.agentErrors, ErrorBusEvent(report))
         }
     }
 

@@ -138,19 +138,6 @@ extension Reactor {
         for agent in Array(cgroups.keys) { releaseCgroup(of: agent) }
         limiter.removeHostSubtree()
     }
-
-    /// The figures of an agent for status and events, as a JSON-ready dictionary.
-    func figureFields(_ agent: String) -> [String: Any] {
-        guard let figure = figures[agent] else { return ["enforcement": enforcement(for: agent).rawValue] }
-        var fields: [String: Any] = [
-            "enforcement": figure.enforcement.rawValue, "rss": figure.rss, "threads": figure.threads,
-            "fds": figure.fds, "processes": figure.processes,
-        ]
-        if let cpu = figure.cpu { fields["cpu"] = cpu }
-        if let throttled = figure.throttled { fields["throttled"] = throttled }
-        if !figure.unenforced.isEmpty { fields["unenforced"] = figure.unenforced }
-        return fields
-    }
 }
 
 /// An agent's cgroup could not be created or limited; its start fails.

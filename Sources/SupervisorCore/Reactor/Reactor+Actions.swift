@@ -35,15 +35,15 @@ extension Reactor {
             expireRegistration(transition)
             onTransition?(transition)
         case .agentFailed(let agent, let summary, let givingUp, let cause):
-            events?.publish(.agentErrors, encoding: AgentFailureEvent(agent: agent, summary: summary, givingUp: givingUp, cause: cause))
+            events?.publish(.agentErrors, AgentFailureEvent(agent: agent, summary: summary, givingUp: givingUp, cause: cause))
         case .healthChanged(let agent, let healthy, let detail):
-            events?.publish(.agentHealth, ["agent": agent, "healthy": healthy, "detail": detail])
+            events?.publish(.agentHealth, HealthEvent(agent: agent, healthy: healthy, detail: detail))
         case .healthPortDiscovered(let discovery):
             log.warn("warning: \(discovery.agent): \(discovery.detail) (probed there until it restarts; set health.port to keep it)")
-            events?.publish(.agentHealth, encoding: discovery)
+            events?.publish(.agentHealth, discovery)
         case .portClash(let agent, let clash):
             log.warn("warning: \(agent): \(clash); not healthy while it answers so")
-            events?.publish(.agentHealth, encoding: clash)
+            events?.publish(.agentHealth, clash)
         case .remoteDependencyChanged(let remote, let ready, let detail, let dependents):
             reportRemoteDependency(remote, ready: ready, detail: detail, dependents: dependents)
         case .remoteHostChanged(let host, let reachable, let waiting):

@@ -10,7 +10,7 @@ extension Reactor {
         for notice in notices { log.warn(notice.message) }
         // supervisor.log's own notices come last: warning about the others may have made them.
         notices += log.takeNotices()
-        for notice in notices { events?.publish(.systemLogs, encoding: notice) }
+        for notice in notices { events?.publish(.systemLogs, notice) }
     }
 
     /// Failing log files that were written to, and have not failed for a while, have resumed

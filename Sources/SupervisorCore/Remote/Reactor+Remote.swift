@@ -56,9 +56,7 @@ extension Reactor {
             line += "; \(dependents.joined(separator: ", ")) keep\(dependents.count == 1 ? "s" : "") running"
         }
         log.note(line)
-        events?.publish(.remoteDependency, [
-            "agent": remote.description, "ready": ready, "detail": detail, "dependents": dependents,
-        ])
+        events?.publish(.remoteDependency, RemoteDependencyEvent(agent: remote.description, ready: ready, detail: detail, dependents: dependents))
     }
 
     func reportRemoteHost(_ host: String, reachable: Bool, waiting: [String]) {
@@ -70,7 +68,7 @@ extension Reactor {
             if !waiting.isEmpty { line += "; still waiting: \(waiting.joined(separator: ", "))" }
             log.note(line)
         }
-        events?.publish(.remoteHost, ["remote": host, "reachable": reachable, "waiting": waiting])
+        events?.publish(.remoteHost, RemoteHostEvent(remote: host, reachable: reachable, waiting: waiting))
     }
 
     private static func seconds(_ value: TimeInterval) -> String {

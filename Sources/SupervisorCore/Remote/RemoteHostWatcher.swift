@@ -106,10 +106,8 @@ final class RemoteHostWatcher {
         for _ in 0..<Self.batchSize {
             guard let frames = try? subscriber.receiveMessage(dontWait: true) else { break }
             guard frames.count == 2,
-                  let event = (try? JSONSerialization.jsonObject(with: Data(frames[1]))) as? [String: Any],
-                  let name = event["agent"] as? String, let to = (event["to"] as? String).flatMap(AgentState.init),
-                  let seq = (event["seq"] as? NSNumber)?.uint64Value else { continue }
-            if let eventInstance = event["instance"] as? String, eventInstance != instance {
+                  let event = try? JSONDecoder().decode(ReceivedEvent<AgentStateEvent>.self, from: Data(frames[1])) else { continue }
+            if let eventInstance = event.instance, eventInstance != instance {
                 // The remote supervisor restarted (or this is the first news): ask again at once;
                 // a request still out went to the old one.
                 adopt(instance: eventInstance)
@@ -118,7 +116,7 @@ final class RemoteHostWatcher {
                 retireRequester()
                 nextPollAt = now
             }
-            news += apply(name, state: to, seq: seq)
+            news += apply(event.body.agent, state: event.body.to, seq: event.seq)
         }
         return news
     }
@@ -128,25 +126,20 @@ final class RemoteHostWatcher {
         var news: [SupervisorEvent] = []
         for _ in 0..<Self.batchSize {
             guard let requester, let frames = try? requester.receiveMessage(dontWait: true) else { break }
-            guard let body = frames.last,
-                  let reply = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
-                  let id = reply["id"] as? String, let sent = outstanding, id == sent.id else { continue }
+            guard let body = frames.last, let sent = outstanding,
+                  let id = (try? JSONDecoder().decode(ControlReplyIdentity.self, from: Data(body)))?.id, id == sent.id else { continue }
             outstanding = nil
-            let data = reply["data"] as? [String: Any]
-            let replyInstance = data?["instance"] as? String
-            if let replyInstance, replyInstance != instance, let learned = instanceFromEventAt, learned > sent.sentAt {
+            // An error reply (or one this supervisor cannot read) tells no agent's state.
+            let data = (try? JSONDecoder().decode(ControlReplyEnvelope<HostStatus>.self, from: Data(body)))?.data
+            if let replyInstance = data?.instance, replyInstance != instance, let learned = instanceFromEventAt, learned > sent.sentAt {
                 // Built by the previous run of that supervisor: ask the new one.
                 nextPollAt = now
                 continue
             }
-            if let replyInstance, replyInstance != instance { adopt(instance: replyInstance) }
-            let seq = (data?["event_seq"] as? NSNumber)?.uint64Value ?? 0
+            if let replyInstance = data?.instance, replyInstance != instance { adopt(instance: replyInstance) }
+            let seq = data?.eventSeq ?? 0
             var states: [String: AgentState] = [:]
-            for agent in data?["agents"] as? [[String: Any]] ?? [] {
-                if let name = agent["name"] as? String, let state = (agent["state"] as? String).flatMap(AgentState.init) {
-                    states[name] = state
-                }
-            }
+            for agent in data?.agents ?? [] { states[agent.name] = agent.state }
             // An agent the reply leaves out (or an error reply) is not known there: not ready.
             for remote in agents { news += apply(remote.name, state: states[remote.name], seq: seq) }
             // The host counts as back only after its answer is applied, so a belief from before
@@ -200,8 +193,7 @@ final class RemoteHostWatcher {
                 try loop?.add(socket, tag: .remoteReply(host.name))
             }
             // Every agent of the host: one missing from its manifest shows as unknown there.
-            let request: [String: Any] = ["v": ControlRequest.version, "cmd": "status", "id": id]
-            _ = requester?.sendMessage([Array(try JSONSerialization.data(withJSONObject: request))])
+            _ = requester?.sendMessage([ControlRequestFrame.bytes(.status(agents: []), id: id)])
             // The send processed the socket's commands: a reply that came meanwhile has no edge.
             if let requester { loop?.recheck(requester) }
         } catch {

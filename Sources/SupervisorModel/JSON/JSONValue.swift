@@ -1,5 +1,5 @@
-/// A JSON value that keeps booleans, numbers and strings apart (JSONSerialization on Linux
-/// turns `true` into a number and `1` into a boolean on request).
+/// A JSON value that keeps booleans, numbers and strings apart (Foundation's JSON object
+/// reader on Linux turns `true` into a number and `1` into a boolean on request).
 public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
@@ -40,5 +40,15 @@ public enum JSONValue: Equatable, Sendable {
         guard case .array(let items) = self else { return nil }
         let strings = items.compactMap(\.string)
         return strings.count == items.count ? strings : nil
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral {
+    public init(stringLiteral value: String) {
+        self = .string(value)
+    }
+
+    public init(booleanLiteral value: Bool) {
+        self = .bool(value)
     }
 }

@@ -132,7 +132,6 @@ public struct ErrorReport: Equatable, Sendable {
 
     /// Compact JSON text of a value (keys sorted).
     private static func compact(_ value: JSONValue) -> String {
-        let data = try? JSONSerialization.data(withJSONObject: value.foundationValue, options: [.sortedKeys, .fragmentsAllowed])
-        return data.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        value.jsonText
     }
 }

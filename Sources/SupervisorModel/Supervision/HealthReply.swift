@@ -1,8 +1,9 @@
-import Foundation
-
 /// Interprets a legacy agent's health reply: a JSON object whose `status` field says healthy
 /// (`ok`, `healthy`, `success`, `online`, any case), not ready yet (`initializing`, `starting`),
 /// or anything else: unhealthy.
+///
+/// Words and names compare as plain Swift strings after `lowercased()` of the standard library
+/// (Unicode case mapping, no locale, no Foundation), trimmed of Unicode white space.
 ///
 /// A reply that names an agent (`agent_name`, `agent` or `name` field, or a `message` such as
 /// "ServiceRegistry is healthy") other than the one probed is never healthy: another agent
@@ -85,8 +86,7 @@ public enum HealthReply {
 
     /// The agent names a reply gives, trimmed, in the order of `nameFields`, then the message's.
     public static func names(in object: [String: JSONValue]) -> [String] {
-        var names = nameFields.compactMap { object[$0]?.string?.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty }
+        var names = nameFields.compactMap { object[$0]?.string.map { trimmed($0) } }.filter { !$0.isEmpty }
         if let message = object["message"]?.string, let named = agentNamed(byMessage: message) { names.append(named) }
         return names
     }
@@ -96,14 +96,21 @@ public enum HealthReply {
     static func agentNamed(byMessage message: String) -> String? {
         let words = message.split(whereSeparator: \.isWhitespace)
         guard words.count == 3, words[1].lowercased() == "is" else { return nil }
-        let state = words[2].lowercased().trimmingCharacters(in: .punctuationCharacters)
+        let state = trimmed(words[2].lowercased(), dropping: \.isPunctuation)
         guard messageStates.contains(state) else { return nil }
         return String(words[0])
     }
 
     /// Names compare trimmed and case-insensitively.
     static func normalized(_ name: String) -> String {
-        name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        trimmed(name).lowercased()
+    }
+
+    /// `text` without the leading and trailing characters `drop` names (white space and line
+    /// breaks by default).
+    static func trimmed(_ text: some StringProtocol, dropping drop: (Character) -> Bool = { $0.isWhitespace }) -> String {
+        guard let first = text.firstIndex(where: { !drop($0) }), let last = text.lastIndex(where: { !drop($0) }) else { return "" }
+        return String(text[first...last])
     }
 
     /// The request frame the legacy agents expect.
