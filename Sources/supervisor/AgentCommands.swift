@@ -35,6 +35,7 @@ struct SelectionOptions: ParsableArguments {
 extension SupervisorCommand {
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "start",
             abstract: "Start stopped, exited or failed agents.",
             discussion: "An agent whose dependencies are down is refused unless --with-deps starts them too.")
 
@@ -48,6 +49,7 @@ extension SupervisorCommand {
 
     struct Stop: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stop",
             abstract: "Stop agents (their stop signal, then SIGKILL after the stop timeout). They stay stopped.")
 
         @OptionGroup var options: SelectionOptions
@@ -57,6 +59,7 @@ extension SupervisorCommand {
 
     struct Restart: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "restart",
             abstract: "Restart agents now; also clears `failed` and its restart history.")
 
         @OptionGroup var options: SelectionOptions

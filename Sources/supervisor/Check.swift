@@ -8,6 +8,7 @@ extension SupervisorCommand {
     /// this machine holds for its agents, reporting every problem at once.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate agents.yaml and hosts; report every problem at once.",
             discussion: """
                 Also checks, for the hosts that run on this machine, that each agent's working \

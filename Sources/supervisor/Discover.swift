@@ -7,6 +7,7 @@ extension SupervisorCommand {
     /// `supervisor discover NAME`: where an agent is and what it registered.
     struct Discover: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "discover",
             abstract: "Show where an agent is: host, address, ports, state, and what it registered.",
             discussion: """
                 Asks the service registry named in agents.yaml (`registry:`), as the legacy agents do: \

@@ -8,6 +8,7 @@ extension SupervisorCommand {
     /// `supervisor events [HOST] [--topic T]`
     struct Events: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "events",
             abstract: "Print the event stream, one JSON event per line.",
             discussion: """
                 Topics: agent.state, agent.health, agent.metrics, agent.errors, remote.host, remote.dependency, \
@@ -61,7 +62,7 @@ extension SupervisorCommand {
 
     /// `supervisor ping [HOST]` / version of each running supervisor.
     struct Ping: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check that a host's supervisor answers; print its version.")
+        static let configuration = CommandConfiguration(commandName: "ping", abstract: "Check that a host's supervisor answers; print its version.")
 
         @Argument(help: "The host (default: every host in the hosts file).")
         var host: String?

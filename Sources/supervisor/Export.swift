@@ -10,6 +10,7 @@ extension SupervisorCommand {
     /// definitions. The work is `ManifestExport.render`; this loads the files and writes the result.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write Docker Compose, Kubernetes or systemd definitions from agents.yaml.",
             discussion: """
                 Dependencies, health checks, restart policies, resource limits and the environment \

@@ -7,6 +7,7 @@ extension SupervisorCommand {
     /// `supervisor down [HOST]`
     struct Down: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "down",
             abstract: "Stop every agent (dependents first) and the supervisor itself.",
             discussion: "With no host, every running supervisor in the hosts file. Waits until each has exited.")
 
@@ -46,6 +47,7 @@ extension SupervisorCommand {
     /// `supervisor reload [HOST]`
     struct Reload: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reload",
             abstract: "Re-read agents.yaml and hosts: start added agents, stop removed ones, restart changed ones.",
             discussion: "A manifest with errors changes nothing; the errors are printed.")
 

@@ -9,6 +9,7 @@ extension SupervisorCommand {
     /// configurations to one manifest. The work is `LegacyImport.run`; this reads and writes files.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Write an agents.yaml from legacy startup configurations (agent_groups or pc2_services files).",
             discussion: """
                 Every defect found in the files (dependency cycles, duplicated agents, an error bus on an \

@@ -7,6 +7,7 @@ extension SupervisorCommand {
     /// `supervisor keys ...`: the CurveZMQ keys for authenticated remote control.
     struct Keys: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "keys",
             abstract: "Make and manage the CurveZMQ keys for authenticated remote control.",
             discussion: "Keys live in keys/ (git-ignored). See docs/security.md.",
             subcommands: [Init.self])

@@ -7,6 +7,7 @@ extension SupervisorCommand {
     /// `supervisor logs NAME [-n N] [-f]`
     struct Logs: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "logs",
             abstract: "Print the last lines of an agent's log; -f follows it.")
 
         @Argument(help: "The agent.")

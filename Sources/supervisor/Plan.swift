@@ -7,6 +7,7 @@ extension SupervisorCommand {
     /// `supervisor plan HOST`: the start plan of one host.
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plan",
             abstract: "Show a host's start plan: dependency levels, critical path and predicted start-up time.",
             discussion: """
                 With --json, one JSON object instead: the levels, cycles and critical path, and per agent \

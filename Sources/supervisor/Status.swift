@@ -7,6 +7,7 @@ extension SupervisorCommand {
     /// `supervisor status [HOST] [AGENT...]`
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show agents: state, pid, uptime, restarts, health, last exit.",
             discussion: """
                 With no host, every host in the hosts file is asked. Under the table: log lines lost, and health \

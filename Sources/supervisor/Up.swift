@@ -7,6 +7,7 @@ extension SupervisorCommand {
     /// `supervisor up HOST`: run a host's agents in the foreground (or in the background).
     struct Up: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "up",
             abstract: "Start a host's agents in dependency order and supervise them until SIGINT/SIGTERM.",
             discussion: """
                 Each agent starts the moment its dependencies are ready. Crashed agents restart \

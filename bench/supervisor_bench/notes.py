@@ -44,7 +44,10 @@ def standing_notes(ephemeral_low):
         "and reply on an already-connected socket (XML-RPC opens a new HTTP connection per call, as "
         "supervisorctl does).",
         "Workload 6: `supervisor up` is timed to the last `-> ready` line of supervisor.log (its own "
-        "probes, under the default max_concurrent_starts); the plain loop (Python, one posix_spawn per "
+        "probes) with max_concurrent_starts 64, as docs/manifest.md advises for agents that are cheap to "
+        "start (agent-sims: about 11 ms of CPU each; under the default of twice the cores, 4 here, the "
+        "same 1000 took 7.9 s against 4.3 s with 16 in a trial run, the slots' turnaround then being the "
+        "limit); the plain loop (Python, one posix_spawn per "
         "agent, with the plan's command and environment, no order) to the bench prober's last healthy reply, "
         "run just before in the same iteration. Stop: `supervisor down` to the daemon's exit (every "
         "agent stopped) against the loop's SIGTERM to every agent and wait for every exit. Daemon CPU is "

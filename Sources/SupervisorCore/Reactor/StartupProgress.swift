@@ -10,19 +10,42 @@ final class StartupProgress {
     private let began = MonotonicClock.now()
     private var lastLevel = -1
     private var done = false
+    /// Agents of each level that are not ready, and all agents that are: kept per transition,
+    /// so a line costs O(levels passed), not a look at every agent.
+    private var notReadyByLevel: [Int]
+    private var levelOf: [String: Int] = [:]
+    private var ready = 0
+    private var total = 0
+    private var lowest = 0
+    private let levelCount: Int
 
     init(graph: DependencyGraph, enabled: Bool) {
         self.graph = graph
         self.enabled = enabled
+        levelCount = graph.levelCount
+        notReadyByLevel = Array(repeating: 0, count: max(1, levelCount))
+        for step in graph.steps {
+            for member in step.members {
+                levelOf[member] = step.level
+                notReadyByLevel[step.level] += 1
+                total += 1
+            }
+        }
     }
 
     func record(_ transition: AgentTransition, model: HostSupervisor) {
-        guard enabled, !done, model.phase == .starting else { return }
-        let ready = model.order.filter { model.runtimes[$0]?.state == .ready }.count
-        let level = model.order.filter { model.runtimes[$0]?.state != .ready }
-            .compactMap { graph.level(of: $0) }.min() ?? graph.levelCount - 1
+        guard enabled, !done else { return }
+        if let level = levelOf[transition.agent], (transition.from == .ready) != (transition.to == .ready) {
+            let becameReady = transition.to == .ready
+            notReadyByLevel[level] += becameReady ? -1 : 1
+            ready += becameReady ? 1 : -1
+            if !becameReady { lowest = min(lowest, level) }
+        }
+        guard model.phase == .starting else { return }
+        while lowest < notReadyByLevel.count - 1 && notReadyByLevel[lowest] == 0 { lowest += 1 }
+        let level = lowest
         let text = String(format: "starting: %d/%d ready, level %d/%d, %.1f s",
-                          ready, model.order.count, level + 1, graph.levelCount, MonotonicClock.now() - began)
+                          ready, total, level + 1, levelCount, MonotonicClock.now() - began)
         if isTerminal {
             Descriptor.writeAll(STDERR_FILENO, Array("\r\u{1B}[2K\(text)".utf8))
         } else if level != lastLevel {

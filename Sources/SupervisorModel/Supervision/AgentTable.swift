@@ -54,7 +54,10 @@ public struct AgentTable<Value: Equatable & Sendable>: Equatable, Sendable {
     /// The value of the agent named `name`; nil for an agent that is not (or no longer) here.
     /// Setting nil removes the agent from the table.
     public subscript(name: String) -> Value? {
-        get { index[name].flatMap { values[$0.index] } }
+        // Borrowed, not copied: `specs[name]?.health.kind` reads one field of a large value.
+        _read {
+            if let id = index[name] { yield values[id.index] } else { yield nil }
+        }
         _modify {
             if let id = index[name] {
                 yield &values[id.index]
@@ -68,7 +71,7 @@ public struct AgentTable<Value: Equatable & Sendable>: Equatable, Sendable {
 
     /// The value of an agent by id; nil once it was removed.
     subscript(id: AgentID) -> Value? {
-        get { values[id.index] }
+        _read { yield values[id.index] }
         _modify { yield &values[id.index] }
     }
 
