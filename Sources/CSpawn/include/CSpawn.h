@@ -35,8 +35,8 @@ typedef struct {
     int stage;    /* enum cspawn_stage */
 } cspawn_result;
 
-/// Starts `request` with clone(CLONE_VM | CLONE_VFORK) and execve (no copy of the caller's
-/// memory, so the cost does not grow with the supervisor's size). The child gets its own process group, the parent-death signal,
+/// Starts `request` with clone(CLONE_VM | CLONE_VFORK | CLONE_FILES) and execve (no copy of the
+/// caller's memory or descriptor table, so the cost does not grow with the supervisor's size). The child gets its own process group, the parent-death signal,
 /// a clean signal mask and default dispositions, joins the cgroup, then execs. Returns 0 on
 /// success, -1 with `result->error`/`stage` set on failure (the failed child is already reaped).
 int cspawn_spawn(const cspawn_request *request, cspawn_result *result);
