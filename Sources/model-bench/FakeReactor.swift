@@ -13,7 +13,7 @@ struct FakeReactor {
     private(set) var exited = false
     private var pending: [SupervisorEvent] = []
     private var pendingHead = 0
-    private var timers = TimerHeap()
+    private var timers = DeadlineQueue<TimerKey>()
     private var nextPid: Int32 = 100
 
     init(model: HostSupervisor) { self.model = model }
@@ -35,7 +35,7 @@ struct FakeReactor {
                     pendingHead = 0
                 }
                 feed(next)
-            } else if let (due, key) = timers.popEarliest() {
+            } else if let due = timers.nextDeadline(), let key = timers.popDue(now: due) {
                 now = max(now, due)
                 feed(.timerFired(key))
             } else {
@@ -59,7 +59,7 @@ struct FakeReactor {
                 // The process ends at its stop signal; a SIGKILL after it finds it gone.
                 if signal != 9 { pending.append(.exited(agent: agent, status: .signal(signal, coreDumped: false))) }
             case .setTimer(let key, let after):
-                if key.kind != .probe { timers.set(key, due: now + after) }
+                if key.kind != .probe { timers.set(key, at: now + after) }
             case .startupFinished(let result):
                 summary = result
             case .exit:

@@ -1,5 +1,6 @@
 import CZeroMQ
 import Foundation
+import SupervisorModel
 import Testing
 @testable import SupervisorCore
 

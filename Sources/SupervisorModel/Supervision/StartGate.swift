@@ -58,7 +58,7 @@ public struct StartGate: Equatable, Sendable {
     public private(set) var holders: Set<String> = []
     /// Waiting starts: a binary heap in admission order (priority, then sequence), with
     /// entries of dequeued starts left in it and skipped when they come up.
-    private var heap: [Entry] = []
+    private var heap = BinaryHeap<Entry>()
     /// Each queued agent's live entry (its sequence).
     private var queued: [String: Int] = [:]
     private var nextSequence = 0
@@ -107,20 +107,13 @@ public struct StartGate: Equatable, Sendable {
         guard queued[agent] == nil else { return }
         nextSequence += 1
         queued[agent] = nextSequence
-        heap.append(Entry(agent: agent, priority: priority, sequence: nextSequence, needsDependencies: needsDependencies,
-                          reason: reason, cause: cause, since: now))
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Self.admitsBefore(heap[child], heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
+        heap.push(Entry(agent: agent, priority: priority, sequence: nextSequence, needsDependencies: needsDependencies,
+                        reason: reason, cause: cause, since: now))
     }
 
     /// The next start to admit, taken off the queue. O(log n).
     mutating func next() -> Entry? {
-        while let top = popTop() {
+        while let top = heap.popTop() {
             if queued[top.agent] == top.sequence {
                 queued[top.agent] = nil
                 return top
@@ -133,12 +126,12 @@ public struct StartGate: Equatable, Sendable {
     /// its entry is skipped when it comes up.
     mutating func dequeue(_ agent: String) {
         queued[agent] = nil
-        if queued.isEmpty { heap = [] }
+        if queued.isEmpty { heap.removeAll() }
     }
 
     /// Forgets every queued start (shutdown).
     mutating func clearQueue() {
-        heap = []
+        heap.removeAll()
         queued = [:]
     }
 
@@ -149,7 +142,7 @@ public struct StartGate: Equatable, Sendable {
 
     /// Waiting starts, in admission order (sorted on each call: for status and tests).
     public var queue: [Entry] {
-        heap.filter { queued[$0.agent] == $0.sequence }.sorted(by: Self.admitsBefore)
+        heap.elements.filter { queued[$0.agent] == $0.sequence }.sorted(by: Entry.comesBefore)
     }
 
     /// Every queued agent's position (1 for the next to start): one sort for all of them.
@@ -159,32 +152,15 @@ public struct StartGate: Equatable, Sendable {
         return result
     }
 
-    /// Higher priority first; equal priorities in the order they were queued.
-    private static func admitsBefore(_ lhs: Entry, _ rhs: Entry) -> Bool {
-        lhs.priority != rhs.priority ? lhs.priority > rhs.priority : lhs.sequence < rhs.sequence
-    }
-
-    private mutating func popTop() -> Entry? {
-        guard let top = heap.first else { return nil }
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var best = parent
-                if left < heap.count && Self.admitsBefore(heap[left], heap[best]) { best = left }
-                if right < heap.count && Self.admitsBefore(heap[right], heap[best]) { best = right }
-                if best == parent { break }
-                heap.swapAt(parent, best)
-                parent = best
-            }
-        }
-        return top
-    }
-
     /// `8 agents starting (max_concurrent_starts 8)`: why a queued agent waits.
     public var waitingReason: String {
         "\(holders.count) agent\(holders.count == 1 ? "" : "s") starting (max_concurrent_starts \(limit))"
+    }
+}
+
+extension StartGate.Entry: HeapOrdered {
+    /// Higher priority first; equal priorities in the order they were queued.
+    public static func comesBefore(_ lhs: StartGate.Entry, _ rhs: StartGate.Entry) -> Bool {
+        lhs.priority != rhs.priority ? lhs.priority > rhs.priority : lhs.sequence < rhs.sequence
     }
 }

@@ -1,0 +1,4 @@
+import SupervisorModel
+
+/// The model's timers, by `TimerKey`.
+typealias TimerQueue = DeadlineQueue<TimerKey>
