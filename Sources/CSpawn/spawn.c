@@ -86,6 +86,14 @@ static int write_all(int fd, const char *text, size_t length) {
     return 0;
 }
 
+/// Closes every descriptor from `first` on (close_range; one by one on kernels before 5.9).
+static void close_from(int first) {
+    if (syscall(SYS_close_range, (unsigned)first, ~0U, 0U) == 0) return;
+    struct rlimit limit;
+    int end = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? (int)limit.rlim_cur : 65536;
+    for (int fd = first; fd < end; fd++) close(fd);
+}
+
 /// The child, sharing the parent's memory until execve: only system calls, nothing that takes
 /// a lock or allocates. Every signal is blocked when it begins (see cspawn_spawn).
 static int run_child(void *argument) {
@@ -121,7 +129,10 @@ static int run_child(void *argument) {
     if (request->death_signal > 0) {
         if (prctl(PR_SET_PDEATHSIG, request->death_signal) != 0) return fail_child(context, CSPAWN_STAGE_SETUP);
         // The parent may have died between clone and prctl: then no signal will ever come.
-        if (getppid() != context->parent) _exit(127);
+        if (getppid() != context->parent) {
+            errno = ESRCH;
+            return fail_child(context, CSPAWN_STAGE_SETUP);
+        }
     }
     if (request->nofile_soft >= 0) {
         // The supervisor raised its own descriptor limit; the agent gets the one it started with
@@ -149,7 +160,7 @@ static int run_child(void *argument) {
         for (int target = 0; target < 3; target++) {
             if (dup2(context->slots[target], target) < 0) return fail_child(context, CSPAWN_STAGE_SETUP);
         }
-        syscall(SYS_close_range, 3U, ~0U, 0U);
+        close_from(3);
     } else {
         int null_fd = -1;
         if (request->stdin_fd < 0 || request->stdout_fd < 0 || request->stderr_fd < 0) {
@@ -161,8 +172,13 @@ static int run_child(void *argument) {
         int err = request->stderr_fd >= 0 ? request->stderr_fd : null_fd;
         // dup2 clears FD_CLOEXEC on the new descriptor; everything else stays close-on-exec.
         if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) return fail_child(context, CSPAWN_STAGE_SETUP);
-        // Descriptors opened elsewhere in the supervisor without O_CLOEXEC must not leak to agents.
-        syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+        // Descriptors opened elsewhere in the supervisor without O_CLOEXEC must not leak to agents
+        // (close_range's CLOEXEC flag needs Linux 5.11: mark them one by one before that).
+        if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+            struct rlimit limit;
+            int end = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? (int)limit.rlim_cur : 65536;
+            for (int fd = 3; fd < end; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
     }
 
     if (request->cwd != NULL && chdir(request->cwd) != 0) return fail_child(context, CSPAWN_STAGE_CWD);
@@ -180,6 +196,8 @@ static const size_t child_stack_size = 64 * 1024;
 static int spawn_slots[3] = {-1, -1, -1};
 static int spawn_null = -1;
 static pthread_mutex_t spawn_slot_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void clear_spawn_slots(void);
 
 /// A descriptor of /dev/null numbered 3 or above, close-on-exec; -1 on failure.
 static int reserve_low_descriptor(void) {
@@ -202,7 +220,11 @@ static int fill_spawn_slots(const cspawn_request *request, struct child_context 
     int end = 0;
     for (int i = 0; i < 3; i++) {
         int source = sources[i] >= 0 ? sources[i] : spawn_null;
-        if (dup3(source, spawn_slots[i], O_CLOEXEC) < 0) return 0;
+        if (dup3(source, spawn_slots[i], O_CLOEXEC) < 0) {
+            // None may keep a descriptor of this request (a pipe's write end would never close).
+            clear_spawn_slots();
+            return 0;
+        }
         context->slots[i] = spawn_slots[i];
         if (spawn_slots[i] + 1 > end) end = spawn_slots[i] + 1;
     }

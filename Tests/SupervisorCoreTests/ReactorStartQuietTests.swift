@@ -30,4 +30,40 @@ struct ReactorStartQuietTests {
         #expect(harness.agentLog("second").contains("saw-spun"), "second started while first was still busy")
         #expect(harness.shutDown() == 0)
     }
+
+    @Test("a start whose main thread waits while another thread works keeps its slot",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs /usr/bin/python3"))
+    func busyWorkerThread() throws {
+        // `first`'s main thread sleeps in join() while a worker thread counts, then marks the end.
+        let harness = try ReactorHarness(manifest: """
+            max_concurrent_starts: 1
+            start_settle: 60s
+            defaults: {host: testhost, health: {kind: none, start_period: 60s}}
+            agents:
+              first:
+                command: ["/usr/bin/python3", "worker.py"]
+              second:
+                command: ["/bin/sh", "-c", "if [ -e spun ]; then echo saw-spun; else echo too-early; fi; exec sleep 1000"]
+            """)
+        try harness.directory.write("worker.py", """
+            import threading, time
+            def work():
+                n = 0
+                while n < 3000000:
+                    n += 1
+            worker = threading.Thread(target=work)
+            worker.start()
+            worker.join()
+            open("spun", "w").close()
+            time.sleep(1000)
+
+            """)
+        defer { harness.cleanup() }
+        harness.start()
+        let started = harness.waitForTransition(timeout: 50) { $0.agent == "second" && $0.to == .starting }
+        #expect(started != nil, "second never started: \(harness.supervisorLog)")
+        #expect(waitUntil(timeout: 20) { harness.agentLog("second").contains("saw-spun") || harness.agentLog("second").contains("too-early") })
+        #expect(harness.agentLog("second").contains("saw-spun"), "second started while first's worker thread was busy")
+        #expect(harness.shutDown() == 0)
+    }
 }

@@ -114,13 +114,16 @@ public struct AgentLauncher {
         let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
         let cgroups = CStringArray(cgroupProcs)
         var result = cspawn_result()
-        let rc: Int32 = path.withCString { cPath in
-            withOptionalCString(directory) { cDirectory in
-                var request = cspawn_request(
-                    path: cPath, argv: argv.pointer, envp: envp.pointer, cwd: cDirectory,
-                    stdin_fd: -1, stdout_fd: stdout, stderr_fd: stderr, death_signal: deathSignal,
-                    cgroup_procs: cgroupProcs.isEmpty ? nil : cgroups.pointer, nofile_soft: descriptorLimit)
-                return cspawn_spawn(&request, &result)
+        // The arrays own the C strings: they must outlive the call, not just the reads of `.pointer`.
+        let rc: Int32 = withExtendedLifetime((argv, envp, cgroups)) {
+            path.withCString { cPath in
+                withOptionalCString(directory) { cDirectory in
+                    var request = cspawn_request(
+                        path: cPath, argv: argv.pointer, envp: envp.pointer, cwd: cDirectory,
+                        stdin_fd: -1, stdout_fd: stdout, stderr_fd: stderr, death_signal: deathSignal,
+                        cgroup_procs: cgroupProcs.isEmpty ? nil : cgroups.pointer, nofile_soft: descriptorLimit)
+                    return cspawn_spawn(&request, &result)
+                }
             }
         }
         guard rc == 0 else {

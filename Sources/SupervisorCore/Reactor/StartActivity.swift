@@ -3,8 +3,8 @@ import Foundation
 /// How busy a starting agent's processes are right now (sampled every few milliseconds while a
 /// start holds a slot, so read with `ProcFile`).
 struct StartActivity: Equatable {
-    /// CPU time of the agent's main process and its descendants (each one's main thread, from
-    /// /proc/<pid>/schedstat: nanoseconds, unlike the 10 ms ticks of /proc/<pid>/stat).
+    /// CPU time of the agent's process and its descendants, all their threads (from
+    /// /proc/<pid>/task/<tid>/schedstat: nanoseconds, unlike the 10 ms ticks of stat).
     var cpuNanoseconds: UInt64
     /// One of them is running or waiting for a CPU (`R`) or for the disk (`D`).
     var runnable: Bool
@@ -14,22 +14,51 @@ struct StartActivity: Equatable {
     /// At most this many processes of one agent are read.
     static let processLimit = 32
 
-    /// The activity of `pid` and its descendants (children of each one's main thread); nil
-    /// when `pid` is gone.
+    /// At most this many threads of one process are read.
+    static let threadLimit = 64
+
+    /// The activity of `pid` and its descendants, every thread of each (a JVM or a Python
+    /// agent may load in worker threads while its main thread waits); nil when `pid` is gone.
     static func sample(_ pid: Int32, files: inout ProcFile) -> StartActivity? {
         var pending = [pid]
         var activity = StartActivity(cpuNanoseconds: 0, runnable: false, processes: 0)
         while let next = pending.popLast(), activity.processes < processLimit {
-            guard let runtime = files.firstNumber("/proc/\(next)/schedstat"),
-                  let state = files.statFields(next)?.first?.first else {
+            let threads = threadIDs(of: next)
+            guard !threads.isEmpty else {
                 if next == pid { return nil }
                 continue
             }
             activity.processes += 1
-            activity.cpuNanoseconds &+= runtime
-            if state == UInt8(ascii: "R") || state == UInt8(ascii: "D") { activity.runnable = true }
-            pending += files.numbers("/proc/\(next)/task/\(next)/children")
+            for thread in threads {
+                let task = "/proc/\(next)/task/\(thread)"
+                guard let runtime = files.firstNumber("\(task)/schedstat") else { continue }
+                activity.cpuNanoseconds &+= runtime
+                if let state = taskState(task, files: &files), state == UInt8(ascii: "R") || state == UInt8(ascii: "D") {
+                    activity.runnable = true
+                }
+                // A child is listed under the thread that forked it.
+                pending += files.numbers("\(task)/children")
+            }
         }
         return activity
+    }
+
+    /// The thread ids of a process (at most `threadLimit`); empty when it is gone.
+    private static func threadIDs(of pid: Int32) -> [Int32] {
+        guard let directory = opendir("/proc/\(pid)/task") else { return [] }
+        defer { closedir(directory) }
+        var threads: [Int32] = []
+        while threads.count < threadLimit, let entry = readdir(directory) {
+            let number = withUnsafeBytes(of: entry.pointee.d_name) { raw in ProcFile.number(ArraySlice(raw.prefix { $0 != 0 })) }
+            if let number, let thread = Int32(exactly: number) { threads.append(thread) }
+        }
+        return threads
+    }
+
+    /// The state letter of a thread's `stat` (after the command name, which may hold spaces).
+    private static func taskState(_ task: String, files: inout ProcFile) -> UInt8? {
+        guard let bytes = files.read("\(task)/stat"), let close = bytes.lastIndex(of: UInt8(ascii: ")")),
+              close + 2 < bytes.endIndex else { return nil }
+        return bytes[close + 2]
     }
 }

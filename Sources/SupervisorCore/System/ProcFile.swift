@@ -37,7 +37,10 @@ struct ProcFile {
     /// Whitespace-separated numbers of the file (a `children` list).
     mutating func numbers(_ path: String) -> [Int32] {
         guard let bytes = read(path) else { return [] }
-        return bytes.split(whereSeparator: { $0 == 32 || $0 == 10 }).compactMap { Self.number($0).flatMap { Int32(exactly: $0) } }
+        var fields = bytes.split(whereSeparator: { $0 == 32 || $0 == 10 })
+        // A file longer than the buffer ends mid-number: that last one is not a pid.
+        if bytes.count == buffer.count, bytes.last != 32, bytes.last != 10 { fields.removeLast() }
+        return fields.compactMap { Self.number($0).flatMap { Int32(exactly: $0) } }
     }
 
     /// A decimal field; nil when it is empty, holds anything but digits, or overflows.
