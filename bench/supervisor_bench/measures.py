@@ -6,24 +6,27 @@ import signal
 import subprocess
 import time
 
-from .procfs import children_of, cpu_seconds, env_of, fd_count, rss_bytes
+from .procfs import anonymous_bytes, children_of, cpu_seconds, env_of, fd_count, rss_bytes
 from .prober import Prober
 
 
 def footprint(pids, idle):
-    """RSS (MiB) and fd samples, and CPU seconds over `idle` s, for each daemon pid."""
+    """RSS and anonymous memory (MiB) and fd samples, and CPU seconds over `idle` s, for each
+    daemon pid."""
     time.sleep(1.0)
     c0 = {k: cpu_seconds(p) for k, p in pids.items()}
     t0 = time.monotonic()
     rss = {k: [] for k in pids}
+    anon = {k: [] for k in pids}
     fds = {k: [] for k in pids}
     while time.monotonic() - t0 < idle:
         for k, p in pids.items():
             rss[k].append(rss_bytes(p) / 2**20)
+            anon[k].append(anonymous_bytes(p) / 2**20)
             fds[k].append(fd_count(p))
         time.sleep(min(1.0, idle / 10))
     cpu = {k: cpu_seconds(p) - c0[k] for k, p in pids.items()}
-    return rss, fds, cpu, time.monotonic() - t0
+    return rss, anon, fds, cpu, time.monotonic() - t0
 
 
 def status_latency(daemon, raw_port, n_cli, n_raw):

@@ -34,7 +34,11 @@ def standing_notes(ephemeral_low):
         "Workload 3: RSS and fds are samples taken every second or so of the idle window (after all "
         "agents are healthy); CPU time is utime+stime of the daemon process over the window, one "
         "figure per run. Our supervisor probes every agent's health every 5 s and samples metrics "
-        "every 5 s meanwhile; supervisord and circus do neither.",
+        "every 5 s meanwhile; supervisord and circus do neither. RssAnon is the part of the RSS "
+        "that is the daemon's own memory (heap, stacks, written data); the rest are file pages of "
+        "its binary and libraries, shared with every process that maps them and reclaimable: for "
+        "our static binary, the code it runs is spread over most of its 17 MiB of text, and the "
+        "kernel maps 64 KiB around each page touched (fault-around).",
         "Workload 4: each kill is of a different agent, so each is that agent's first restart (ours "
         "restarts at once the first time, then backs off). 'new pid' is seen by polling the daemon's "
         "/proc/<pid>/task/*/children every 0.2 ms; 'health ok' by the prober. supervisord and circus "

@@ -11,6 +11,16 @@ def rss_bytes(pid):
     return 0
 
 
+def anonymous_bytes(pid):
+    """RssAnon: the resident memory that is the process's own (heap, stacks, written data),
+    as opposed to file pages of its binary and libraries, which are shared and reclaimable."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def cpu_seconds(pid):
     """utime + stime of the process (all its threads)."""
     with open(f"/proc/{pid}/stat") as f:

@@ -17,6 +17,7 @@ class Result:
     label: str
     agents: int
     rss: list
+    anon: list
     fds: list
     cpu: float
     span: float
@@ -39,6 +40,9 @@ def add(bench, results, idle, kills):
                           "< 15 MB", s.median * 2**20 < RSS_TARGET_BYTES))
         else:
             bench.add(Row(w3, f"{r.label}: daemon RSS (samples over the window)", s, "MiB"))
+    for r in ordered:
+        s = Stats.of(r.anon)
+        bench.add(Row(w3, f"{r.label}: daemon anonymous memory (RssAnon, part of the RSS above)", s, "MiB"))
     for r in ordered:
         v = r.cpu * 1000
         share = f"{100 * r.cpu / r.span:.2f} % of a core"

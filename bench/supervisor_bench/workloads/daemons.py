@@ -19,12 +19,12 @@ def run(bench):
     try:
         for kind in KINDS:
             sessions[kind] = start_session(bench, kind)
-        rss, fds, cpu, span = footprint({k: s.daemon.pid for k, s in sessions.items()}, idle)
+        rss, anon, fds, cpu, span = footprint({k: s.daemon.pid for k, s in sessions.items()}, idle)
         for kind, session in sessions.items():
             cli, raw = status_latency(session.daemon, session.raw_port, n_cli, n_raw)
             to_pid, to_healthy = restarts(bench, session.daemon, session.health_ports, kills, seed=42)
             results[kind] = daemon_rows.Result(
-                label=session.daemon.label, agents=len(session.health_ports), rss=rss[kind], fds=fds[kind],
+                label=session.daemon.label, agents=len(session.health_ports), rss=rss[kind], anon=anon[kind], fds=fds[kind],
                 cpu=cpu[kind], span=span, cli=cli, raw=raw, to_pid=to_pid, to_healthy=to_healthy)
             bench.log(f"W3-5 {kind}: RSS {statistics.median(rss[kind]):.1f} MiB, CPU {cpu[kind]:.2f} s/{span:.0f} s, "
                       f"status {ms(statistics.median(cli)):.1f} ms, raw {ms(statistics.median(raw)):.2f} ms, "

@@ -80,7 +80,7 @@ def supervised(bench, n, work, manifest, hosts_path, control, result, first):
             pss = [p for p in (pss_mib(pid) for pid in list(children_of(sup.pid))[:50]) if p]
             if pss:
                 bench.agent_pss_mib = statistics.median(pss)
-            _, _, cpu, span = footprint({"ours": sup.pid}, 6.0 if quick else 30.0)
+            _, _, _, cpu, span = footprint({"ours": sup.pid}, 6.0 if quick else 30.0)
             result.idle_share.append(100 * cpu["ours"] / span)
             result.idle_span = span
         cli, raw = status_latency(sup, control, 3 if quick else 5, 50 if quick else 200)
