@@ -23,8 +23,9 @@ struct ProtocolEncodingTests {
     static let cause = FailureCause(kind: .pythonException, message: "OSError: [Errno 98] Address already in use",
                                     location: "base_agent.py:778", exception: "OSError", stream: .stderr)
 
-    @Test("status: every agent field, with and without the cached static fields")
-    func status() throws {
+    /// A status with every field of the host and of its agents somewhere (also read back by
+    /// `ProtocolReadingTests`).
+    static func fullStatus() throws -> HostStatus {
         var driver = try SupervisorDriver(yaml: AgentStatusTests.yaml)
         driver.send(.startAll)
         try driver.answerProbe("Service", .notReady("initializing"))
@@ -51,6 +52,12 @@ struct ProtocolEncodingTests {
         status.agents[1].startQueue = StartQueueStatus(position: 1, reason: "4 agents starting (max_concurrent_starts 4)")
         status.agents[1].remoteDependencies = [RemoteDependencyStatus(agent: "pc2/Base", ready: false, detail: "host unreachable")]
         #expect(status.agents.contains { $0.lastExit != nil } && status.agents.contains { $0.restartIn != nil })
+        return status
+    }
+
+    @Test("status: every agent field, with and without the cached static fields")
+    func status() throws {
+        let status = try Self.fullStatus()
         try Self.same(status)
 
         let cached = ControlReplyFrame.success(id: "7", capacity: 64) { writer in

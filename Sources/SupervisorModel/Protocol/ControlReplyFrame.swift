@@ -56,6 +56,10 @@ public struct ControlReplyEnvelope<Payload: Decodable>: Decodable {
 /// The `id` of a reply, read before the rest (a DEALER may get replies to earlier requests).
 public struct ControlReplyIdentity: Decodable {
     public var id: String?
+
+    public init(id: String?) {
+        self.id = id
+    }
 }
 
 extension ControlError: JSONWritable {
