@@ -61,11 +61,40 @@ struct ProtocolEncodingTests {
         try Self.same(status)
 
         let cached = ControlReplyFrame.success(id: "7", capacity: 64) { writer in
-            status.writeFields(to: &writer) { AgentStatusStatics($0) }
+            status.writeFields(to: &writer) { AgentStatusFragments($0) }
         }
         #expect(cached == ControlReplyFrame.success(status, id: "7"))
         let reply = try JSONDecoder().decode(ControlReplyEnvelope<HostStatus>.self, from: Data(cached))
         #expect(reply.ok && reply.id == "7" && reply.data == status)
+    }
+
+    @Test("status fragments: kept while only the clocks move, not once any other field changed")
+    func statusFragments() throws {
+        let status = try Self.fullStatus()
+        let kept = status.agents.map(AgentStatusFragments.init)
+        var later = status
+        for index in later.agents.indices {
+            later.agents[index].uptime = later.agents[index].uptime.map { $0 + 1.5 }
+            later.agents[index].restartIn = later.agents[index].restartIn.map { max(0, $0 - 1.5) }
+            later.agents[index].lastExit?.ago += 1.5
+        }
+        #expect(kept.indices.allSatisfy { kept[$0].matches(later.agents[$0]) })
+        let reused = ControlReplyFrame.success(id: nil, capacity: 64) { writer in
+            // Each agent finds its own fragments (names differ), and only them.
+            later.writeFields(to: &writer) { agent in kept.first { $0.matches(agent) } }
+        }
+        #expect(reused == ControlReplyFrame.success(later, id: nil))
+        #expect(kept.allSatisfy { fragments in later.agents.filter(fragments.matches).count == 1 })
+
+        var changed = later.agents[0]
+        changed.health = "failing 1/3: timeout"
+        #expect(!kept[0].matches(changed))
+        changed = later.agents[0]
+        changed.resources?.rss += 4096
+        #expect(!kept[0].matches(changed))
+        changed = later.agents[0]
+        changed.logLinesLost = (changed.logLinesLost ?? 0) + 1
+        #expect(!kept[0].matches(changed))
     }
 
     @Test("replies: ping, version, logs, down, command results, reload, errors")

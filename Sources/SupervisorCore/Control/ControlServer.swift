@@ -33,9 +33,9 @@ final class ControlServer {
     let endpoint: String
     /// Which refusals get an event and a log line of their own.
     var refusals = RefusalThrottle()
-    /// Each agent's status fields from its spec, encoded at its first `status` after the
-    /// manifest was loaded (emptied by a reload).
-    var statusStatics: [String: AgentStatusStatics] = [:]
+    /// Each agent's status fields but its clocks, as encoded for the last `status` that
+    /// included it (encoded again when they changed; emptied by a reload).
+    var statusFragments: [String: AgentStatusFragments] = [:]
     /// The size of the last status reply, to reserve as much for the next.
     var lastStatusReplySize = 4096
     /// With CurveZMQ: the socket's connection events, for logging refused handshakes.

@@ -91,15 +91,16 @@ extension Reactor {
         }
     }
 
-    /// The status reply, with each agent's spec fields encoded once (per manifest load).
+    /// The status reply, each agent's fields but its clocks encoded again only when they
+    /// changed since the last request (`AgentStatusFragments`).
     private func statusReply(_ status: HostStatus, id: String?) -> ControlReply {
         guard let control else { return .success(status, id: id) }
         let bytes = ControlReplyFrame.success(id: id, capacity: control.lastStatusReplySize + 256) { writer in
             status.writeFields(to: &writer) { agent in
-                if let cached = control.statusStatics[agent.name] { return cached }
-                let statics = AgentStatusStatics(agent)
-                control.statusStatics[agent.name] = statics
-                return statics
+                if let kept = control.statusFragments[agent.name], kept.matches(agent) { return kept }
+                let fresh = AgentStatusFragments(agent)
+                control.statusFragments[agent.name] = fresh
+                return fresh
             }
         }
         control.lastStatusReplySize = bytes.count
@@ -139,7 +140,7 @@ extension Reactor {
             legacyServices?.registry?.manifest = manifest
             legacyServices?.registry?.hosts = configuration.hosts
             hostTable = configuration.hosts
-            control?.statusStatics.removeAll()
+            control?.statusFragments.removeAll()
             syncRemoteWatchers()
         }
         for action in actions { perform(action) }
