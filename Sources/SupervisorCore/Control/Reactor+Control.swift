@@ -26,6 +26,7 @@ extension Reactor {
                 }
             }
             control.reply(incoming.envelope, reply.bytes)
+            if reply.reusable { control.keepSpareReplyBuffer(reply.bytes) }
             // A flood of refusals is counted, not announced one by one (see RefusalThrottle).
             guard reply.ok || control.refusals.admit(now: MonotonicClock.now()) else { continue }
             events?.publish(.systemCommands, CommandEvent(cmd: commandName, client: incoming.client.description, ok: reply.ok, error: reply.error))
@@ -95,7 +96,9 @@ extension Reactor {
     /// changed since the last request (`AgentStatusFragments`).
     private func statusReply(_ status: HostStatus, id: String?) -> ControlReply {
         guard let control else { return .success(status, id: id) }
-        let bytes = ControlReplyFrame.success(id: id, capacity: control.lastStatusReplySize + 256) { writer in
+        let bytes = ControlReplyFrame.success(
+            id: id, capacity: control.lastStatusReplySize + 256, buffer: control.takeSpareReplyBuffer()
+        ) { writer in
             status.writeFields(to: &writer) { agent in
                 if let kept = control.statusFragments[agent.name], kept.matches(agent) { return kept }
                 let fresh = AgentStatusFragments(agent)
@@ -104,7 +107,7 @@ extension Reactor {
             }
         }
         control.lastStatusReplySize = bytes.count
-        return ControlReply(ok: true, error: nil, bytes: bytes)
+        return ControlReply(ok: true, error: nil, bytes: bytes, reusable: true)
     }
 
     private func reload(now: TimeInterval, id: String?) -> ControlReply {
@@ -186,6 +189,8 @@ struct ControlReply {
     var ok: Bool
     var error: ControlError?
     var bytes: [UInt8]
+    /// Whether `bytes` is worth keeping to write the next reply of its kind over (status).
+    var reusable = false
 
     static func success(_ data: some JSONWritable, id: String?) -> ControlReply {
         ControlReply(ok: true, error: nil, bytes: ControlReplyFrame.success(data, id: id))

@@ -29,6 +29,15 @@ public struct JSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// A writer into `buffer`'s storage (emptied), grown to `capacity`: a frame written again
+    /// and again (status) then costs no allocation.
+    public init(reusing buffer: consuming [UInt8], capacity: Int) {
+        // Consumed, so the storage stays unique and is emptied in place.
+        bytes = consume buffer
+        bytes.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity(capacity)
+    }
+
     /// The text as a string.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 

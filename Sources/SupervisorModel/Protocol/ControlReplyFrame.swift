@@ -13,9 +13,10 @@ public enum ControlReplyFrame {
         return writer.bytes
     }
 
-    /// The bytes of a successful reply whose data object's fields `writeData` writes.
-    public static func success(id: String?, capacity: Int, writeData: (inout JSONWriter) -> Void) -> [UInt8] {
-        var writer = JSONWriter(capacity: capacity)
+    /// The bytes of a successful reply whose data object's fields `writeData` writes, in the
+    /// storage of `buffer` (a frame sent before, kept to be written over).
+    public static func success(id: String?, capacity: Int, buffer: consuming [UInt8] = [], writeData: (inout JSONWriter) -> Void) -> [UInt8] {
+        var writer = JSONWriter(reusing: consume buffer, capacity: capacity)
         writer.beginObject()
         writer.key("data")
         writer.beginObject()
