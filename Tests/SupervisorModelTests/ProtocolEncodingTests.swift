@@ -97,6 +97,15 @@ struct ProtocolEncodingTests {
         #expect(!kept[0].matches(changed))
     }
 
+    @Test("AgentStatusStoredFields: every stored field of AgentStatus is compared by the fragments, or is a clock")
+    func statusStoredFields() throws {
+        let labels = Mirror(reflecting: try Self.fullStatus().agents[0]).children.compactMap(\.label)
+        // A new field must be compared in `equalsAsideFromClocks` (and written in one of the runs
+        // of `AgentStatus.writeFields`), or kept status fragments would hide its changes.
+        #expect(Set(labels) == Set(AgentStatus.comparedFields + AgentStatus.clockFields))
+        #expect(labels.count == AgentStatus.comparedFields.count + AgentStatus.clockFields.count)
+    }
+
     @Test("replies: ping, version, logs, down, command results, reload, errors")
     func replies() throws {
         try Self.same(PingReply(host: "mainpc", instance: "1202-2o6we455bw32v", pid: 1202))

@@ -3,11 +3,11 @@
 /// it was (clocks aside) copies the three runs of fields in and writes only `last_exit`,
 /// `restart_in` and `uptime`, which change with time alone.
 ///
-/// Whether the agent is as it was is the whole status compared, clocks cleared, with the one
-/// the fragments were made from: a field added to `AgentStatus` is then covered without a word
-/// here. The bytes are the ones `AgentStatus.write` writes (the `ProtocolEncoding` tests check).
+/// Whether the agent is as it was is every field but the clocks compared with the status the
+/// fragments were made from (`AgentStatus.equalsAsideFromClocks`; a test fails when a field is
+/// added to `AgentStatus` and not compared there). The bytes are the ones `AgentStatus.write` writes (the `ProtocolEncoding` tests check).
 public final class AgentStatusFragments: Sendable {
-    /// The status the fragments were encoded from, without its clock fields.
+    /// The status the fragments were encoded from (its clock fields are not looked at).
     private let basis: AgentStatus
     /// `"blocked_by":[...],...,"host":"..."`, `"log_error":...,...,"resources":{...}` and
     /// `"restarts":0,...,"state_reason":"..."`: the runs between the clock fields.
@@ -16,7 +16,7 @@ public final class AgentStatusFragments: Sendable {
     private let tail: [UInt8]
 
     public init(_ status: AgentStatus) {
-        basis = status.withoutClocks
+        basis = status
         func encoded(_ write: (inout JSONWriter) -> Void) -> [UInt8] {
             var writer = JSONWriter(capacity: 256)
             write(&writer)
@@ -29,7 +29,7 @@ public final class AgentStatusFragments: Sendable {
 
     /// Whether `status` has the fragments' values in every field but the clock fields.
     public func matches(_ status: AgentStatus) -> Bool {
-        status.withoutClocks == basis
+        status.equalsAsideFromClocks(basis)
     }
 
     /// `status` as a JSON object: the kept runs of fields and its clock fields (it must match).
