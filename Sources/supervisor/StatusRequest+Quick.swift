@@ -10,14 +10,16 @@ extension StatusRequest {
     init?(quick arguments: [String]) {
         guard arguments.first == "status" else { return nil }
         self.init()
-        var seen: Set<String> = []
+        // A list, not a Set: the first Set<String> of a process costs its generic metadata.
+        var seen: [String] = []
         var rest = arguments.dropFirst()[...]
         while let argument = rest.popFirst() {
             guard argument.hasPrefix("-") else {
                 names.append(argument)
                 continue
             }
-            guard seen.insert(argument).inserted else { return nil }
+            guard !seen.contains(argument) else { return nil }
+            seen.append(argument)
             switch argument {
             case "--json": json = true
             case "--watch": watch = true
