@@ -25,22 +25,29 @@ struct KeyOptions: ParsableArguments {
 /// and the CurveZMQ credentials for each host.
 final class ClientContext {
     let hosts: HostTable
-    private let files: FileOptions
+    private let manifestPath: String
+    private let hostsPath: String
     /// The key asked for (`--key` or `$SUPERVISOR_KEY`); nil: choose per host.
     private let keyName: String?
     private let keyStore: KeyStore
 
     /// The manifest, read only when a verb needs it (to map agent names to hosts): `status`
     /// of a whole host never pays for parsing it.
-    lazy var manifest: Manifest? = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts).manifest
+    lazy var manifest: Manifest? = Configuration.load(manifestPath: manifestPath, hostsPath: hostsPath).manifest
 
-    init(files: FileOptions, keys: KeyOptions? = nil) throws {
-        self.files = files
+    convenience init(files: FileOptions, keys: KeyOptions? = nil) throws {
+        try self.init(manifestPath: files.manifest, hostsPath: files.hosts, key: keys?.key, keysDirectory: keys?.keysDirectory ?? "keys")
+    }
+
+    /// The same from plain values (`--manifest`, `--hosts`, `--key`, `--keys`).
+    init(manifestPath: String, hostsPath: String, key: String?, keysDirectory: String) throws {
+        self.manifestPath = manifestPath
+        self.hostsPath = hostsPath
         let fromEnvironment = ProcessInfo.processInfo.environment["SUPERVISOR_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        keyName = keys?.key ?? fromEnvironment
-        keyStore = KeyStore(directory: keys?.keysDirectory ?? "keys")
+        keyName = key ?? fromEnvironment
+        keyStore = KeyStore(directory: keysDirectory)
         unblockTerminationSignals()
-        let (hosts, issues) = HostTable.load(path: files.hosts)
+        let (hosts, issues) = HostTable.load(path: hostsPath)
         guard issues.errors.isEmpty else {
             for issue in issues { printError(issue.description) }
             throw CLIExit.usage

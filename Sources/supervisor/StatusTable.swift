@@ -115,7 +115,7 @@ struct StatusTable {
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String], state: String?) -> String {
             cells.enumerated().map { index, cell in
-                let padded = index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                let padded = index == cells.count - 1 ? cell : Self.padded(cell, to: widths[index])
                 let stateColumn = showHost ? 3 : 2
                 guard colour, index == stateColumn, let state else { return padded }
                 return Self.paint(padded, state)
@@ -124,6 +124,15 @@ struct StatusTable {
         var lines = [line(header, state: nil)]
         for (row, state) in zip(rows, states) { lines.append(line(row, state: state)) }
         return (lines + [""] + footer).joined(separator: "\n")
+    }
+
+    /// `cell.padding(toLength: width, withPad: " ", startingAt: 0)` (lengths in UTF-16 units),
+    /// without bridging to NSString for every cell of the table, which showed in the profile.
+    static func padded(_ cell: String, to width: Int) -> String {
+        let length = cell.utf16.count
+        if length == width { return cell }
+        if length < width { return cell + String(repeating: " ", count: width - length) }
+        return cell.padding(toLength: width, withPad: " ", startingAt: 0)
     }
 
     private static func paint(_ text: String, _ state: String) -> String {

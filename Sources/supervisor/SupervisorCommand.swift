@@ -21,6 +21,18 @@ struct SupervisorCommand: ParsableCommand {
             Events.self, Down.self, Reload.self, Ping.self, Import.self, Discover.self, Export.self, Keys.self,
         ]
     )
+
+    /// The plain forms of `supervisor status` run without ArgumentParser's parsing (see
+    /// `StatusRequest.init?(quick:)`); everything else as ArgumentParser reads it. Errors end the
+    /// process as ArgumentParser ends it.
+    static func main() {
+        guard let request = StatusRequest(quick: Array(CommandLine.arguments.dropFirst())) else { return main(nil) }
+        do {
+            try request.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Where the manifest and hosts file are.

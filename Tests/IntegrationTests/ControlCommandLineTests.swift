@@ -137,6 +137,18 @@ struct ControlCommandLineTests {
         let any = try session.cli(["status"])
         #expect(any.status == 3, "\(any)")
         #expect(any.output.contains("mainpc"), "\(any)")
+
+        // The plain forms are read without ArgumentParser (StatusRequest.init?(quick:)); with
+        // `--` ArgumentParser reads the same request: the same answer, and --help is its own.
+        for arguments in [["mainpc", "--json"], ["--json"], ["mainpc"]] {
+            let quick = try session.cli(["status"] + arguments)
+            let flags = arguments.filter { $0.hasPrefix("-") }
+            let viaParser = try session.cli(["status"] + flags + ["--"] + arguments.filter { !$0.hasPrefix("-") })
+            #expect(quick.status == viaParser.status && quick.output == viaParser.output && quick.stderr == viaParser.stderr,
+                    "\(quick) vs \(viaParser)")
+        }
+        let help = try session.cli(["status", "--help"])
+        #expect(help.status == 0 && help.output.contains("USAGE: supervisor status"), "\(help)")
         #expect(!FileManager.default.fileExists(atPath: session.directory.appendingPathComponent("logs").path))
     }
 }

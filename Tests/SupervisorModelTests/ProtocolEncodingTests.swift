@@ -23,8 +23,9 @@ struct ProtocolEncodingTests {
     static let cause = FailureCause(kind: .pythonException, message: "OSError: [Errno 98] Address already in use",
                                     location: "base_agent.py:778", exception: "OSError", stream: .stderr)
 
-    @Test("status: every agent field, with and without the cached static fields")
-    func status() throws {
+    /// A status with every field of the host and of its agents somewhere (also read back by
+    /// `ProtocolReadingTests`).
+    static func fullStatus() throws -> HostStatus {
         var driver = try SupervisorDriver(yaml: AgentStatusTests.yaml)
         driver.send(.startAll)
         try driver.answerProbe("Service", .notReady("initializing"))
@@ -51,14 +52,58 @@ struct ProtocolEncodingTests {
         status.agents[1].startQueue = StartQueueStatus(position: 1, reason: "4 agents starting (max_concurrent_starts 4)")
         status.agents[1].remoteDependencies = [RemoteDependencyStatus(agent: "pc2/Base", ready: false, detail: "host unreachable")]
         #expect(status.agents.contains { $0.lastExit != nil } && status.agents.contains { $0.restartIn != nil })
+        return status
+    }
+
+    @Test("status: every agent field, with and without the cached static fields")
+    func status() throws {
+        let status = try Self.fullStatus()
         try Self.same(status)
 
         let cached = ControlReplyFrame.success(id: "7", capacity: 64) { writer in
-            status.writeFields(to: &writer) { AgentStatusStatics($0) }
+            status.writeFields(to: &writer) { AgentStatusFragments($0) }
         }
         #expect(cached == ControlReplyFrame.success(status, id: "7"))
         let reply = try JSONDecoder().decode(ControlReplyEnvelope<HostStatus>.self, from: Data(cached))
         #expect(reply.ok && reply.id == "7" && reply.data == status)
+    }
+
+    @Test("status fragments: kept while only the clocks move, not once any other field changed")
+    func statusFragments() throws {
+        let status = try Self.fullStatus()
+        let kept = status.agents.map(AgentStatusFragments.init)
+        var later = status
+        for index in later.agents.indices {
+            later.agents[index].uptime = later.agents[index].uptime.map { $0 + 1.5 }
+            later.agents[index].restartIn = later.agents[index].restartIn.map { max(0, $0 - 1.5) }
+            later.agents[index].lastExit?.ago += 1.5
+        }
+        #expect(kept.indices.allSatisfy { kept[$0].matches(later.agents[$0]) })
+        let reused = ControlReplyFrame.success(id: nil, capacity: 64) { writer in
+            // Each agent finds its own fragments (names differ), and only them.
+            later.writeFields(to: &writer) { agent in kept.first { $0.matches(agent) } }
+        }
+        #expect(reused == ControlReplyFrame.success(later, id: nil))
+        #expect(kept.allSatisfy { fragments in later.agents.filter(fragments.matches).count == 1 })
+
+        var changed = later.agents[0]
+        changed.health = "failing 1/3: timeout"
+        #expect(!kept[0].matches(changed))
+        changed = later.agents[0]
+        changed.resources?.rss += 4096
+        #expect(!kept[0].matches(changed))
+        changed = later.agents[0]
+        changed.logLinesLost = (changed.logLinesLost ?? 0) + 1
+        #expect(!kept[0].matches(changed))
+    }
+
+    @Test("AgentStatusStoredFields: every stored field of AgentStatus is compared by the fragments, or is a clock")
+    func statusStoredFields() throws {
+        let labels = Mirror(reflecting: try Self.fullStatus().agents[0]).children.compactMap(\.label)
+        // A new field must be compared in `equalsAsideFromClocks` (and written in one of the runs
+        // of `AgentStatus.writeFields`), or kept status fragments would hide its changes.
+        #expect(Set(labels) == Set(AgentStatus.comparedFields + AgentStatus.clockFields))
+        #expect(labels.count == AgentStatus.comparedFields.count + AgentStatus.clockFields.count)
     }
 
     @Test("replies: ping, version, logs, down, command results, reload, errors")

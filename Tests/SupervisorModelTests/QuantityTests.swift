@@ -83,6 +83,21 @@ struct QuantityTests {
         #expect(Quantity.describe(bytes: 17) == "17B")
     }
 
+    @Test("one decimal is what %.1f writes, ties to even included")
+    func describeSizesLikePrintf() {
+        var generator = SystemRandomNumberGenerator()
+        // Ties: 1.25K, 1.75K, 2.25M (exact halves of a tenth), and the figures of real agents.
+        var samples: [UInt64] = [1280, 1792, 2_359_296, 20_770_816, 21_057_536, 1_717_986_918, 1023 * 1024 + 1000]
+        for _ in 0..<2000 { samples.append(UInt64.random(in: 1024...(1 << 45), using: &generator)) }
+        for bytes in samples {
+            let units: [(UInt64, String)] = [(1 << 40, "T"), (1 << 30, "G"), (1 << 20, "M"), (1 << 10, "K")]
+            let (size, suffix) = units.first { bytes >= $0.0 }!
+            let value = Double(bytes) / Double(size)
+            let expected = value == value.rounded() ? "\(Int(value))\(suffix)" : String(format: "%.1f%@", value, suffix)
+            #expect(Quantity.describe(bytes: bytes) == expected, "\(bytes)")
+        }
+    }
+
     @Test("a described duration parses back to the same value", arguments: [0.5, 2, 90, 3600])
     func describeRoundTrip(seconds: Double) {
         #expect(Quantity.seconds(Quantity.describe(seconds: seconds)) == seconds)

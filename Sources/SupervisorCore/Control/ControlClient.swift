@@ -26,6 +26,14 @@ public final class ControlClient {
         request(command, timeout: timeout).flatMap { $0.decode(type) }
     }
 
+    /// The same for a reply type that reads itself from the parsed frame (`HostStatus`), without
+    /// `JSONDecoder`.
+    public func request<Reply: Decodable & JSONReadable>(
+        _ command: ControlCommand, as type: Reply.Type, timeout: TimeInterval = 15
+    ) -> Result<Reply, ControlError> {
+        request(command, timeout: timeout).flatMap { $0.decode(type) }
+    }
+
     /// Sends one command and returns the reply as received (its `data` decodes as the
     /// command's reply type, or reads as a `JSONValue` for `--json`). Errors as above.
     public func request(_ command: ControlCommand, timeout: TimeInterval = 15) -> Result<ControlReplyData, ControlError> {

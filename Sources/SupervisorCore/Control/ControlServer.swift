@@ -33,11 +33,15 @@ final class ControlServer {
     let endpoint: String
     /// Which refusals get an event and a log line of their own.
     var refusals = RefusalThrottle()
-    /// Each agent's status fields from its spec, encoded at its first `status` after the
-    /// manifest was loaded (emptied by a reload).
-    var statusStatics: [String: AgentStatusStatics] = [:]
+    /// Each agent's status fields but its clocks, as encoded for the last `status` that
+    /// included it (encoded again when they changed; emptied by a reload).
+    var statusFragments: [String: AgentStatusFragments] = [:]
     /// The size of the last status reply, to reserve as much for the next.
     var lastStatusReplySize = 4096
+    /// The last status reply's storage, sent and kept to write the next one over: a reply of
+    /// 40 KB (84 agents) to 500 KB (1000) then costs no allocation, no page faults and no
+    /// return of memory to the kernel per request.
+    private var spareReplyBuffer: [UInt8] = []
     /// With CurveZMQ: the socket's connection events, for logging refused handshakes.
     let monitor: SocketMonitor?
 
@@ -73,6 +77,17 @@ final class ControlServer {
     /// Answers on the request's envelope; dropped silently if the client is gone.
     func reply(_ envelope: [[UInt8]], _ payload: [UInt8]) {
         socket.sendMessage(envelope + [payload])
+    }
+
+    /// The kept reply storage (empty when there is none), handed over so that it is unique.
+    func takeSpareReplyBuffer() -> [UInt8] {
+        defer { spareReplyBuffer = [] }
+        return spareReplyBuffer
+    }
+
+    /// Keeps a sent reply's storage for the next status reply.
+    func keepSpareReplyBuffer(_ bytes: [UInt8]) {
+        spareReplyBuffer = bytes
     }
 
     /// Lets a last reply (to `down`) leave before the socket closes.

@@ -26,6 +26,7 @@ extension Reactor {
                 }
             }
             control.reply(incoming.envelope, reply.bytes)
+            if reply.reusable { control.keepSpareReplyBuffer(reply.bytes) }
             // A flood of refusals is counted, not announced one by one (see RefusalThrottle).
             guard reply.ok || control.refusals.admit(now: MonotonicClock.now()) else { continue }
             events?.publish(.systemCommands, CommandEvent(cmd: commandName, client: incoming.client.description, ok: reply.ok, error: reply.error))
@@ -91,19 +92,22 @@ extension Reactor {
         }
     }
 
-    /// The status reply, with each agent's spec fields encoded once (per manifest load).
+    /// The status reply, each agent's fields but its clocks encoded again only when they
+    /// changed since the last request (`AgentStatusFragments`).
     private func statusReply(_ status: HostStatus, id: String?) -> ControlReply {
         guard let control else { return .success(status, id: id) }
-        let bytes = ControlReplyFrame.success(id: id, capacity: control.lastStatusReplySize + 256) { writer in
+        let bytes = ControlReplyFrame.success(
+            id: id, capacity: control.lastStatusReplySize + 256, buffer: control.takeSpareReplyBuffer()
+        ) { writer in
             status.writeFields(to: &writer) { agent in
-                if let cached = control.statusStatics[agent.name] { return cached }
-                let statics = AgentStatusStatics(agent)
-                control.statusStatics[agent.name] = statics
-                return statics
+                if let kept = control.statusFragments[agent.name], kept.matches(agent) { return kept }
+                let fresh = AgentStatusFragments(agent)
+                control.statusFragments[agent.name] = fresh
+                return fresh
             }
         }
         control.lastStatusReplySize = bytes.count
-        return ControlReply(ok: true, error: nil, bytes: bytes)
+        return ControlReply(ok: true, error: nil, bytes: bytes, reusable: true)
     }
 
     private func reload(now: TimeInterval, id: String?) -> ControlReply {
@@ -139,7 +143,7 @@ extension Reactor {
             legacyServices?.registry?.manifest = manifest
             legacyServices?.registry?.hosts = configuration.hosts
             hostTable = configuration.hosts
-            control?.statusStatics.removeAll()
+            control?.statusFragments.removeAll()
             syncRemoteWatchers()
         }
         for action in actions { perform(action) }
@@ -185,6 +189,8 @@ struct ControlReply {
     var ok: Bool
     var error: ControlError?
     var bytes: [UInt8]
+    /// Whether `bytes` is worth keeping to write the next reply of its kind over (status).
+    var reusable = false
 
     static func success(_ data: some JSONWritable, id: String?) -> ControlReply {
         ControlReply(ok: true, error: nil, bytes: ControlReplyFrame.success(data, id: id))

@@ -18,9 +18,23 @@ public struct JSONWriter {
     /// For every field of the open objects: the offset of its key's opening quote and of its
     /// closing quote.
     private var fields: [(start: Int, keyEnd: Int)] = []
+    /// Whether the innermost open object's fields are noted in `fields` to be put in order
+    /// (not for an object whose writer puts them in order itself, `beginOrderedObject`).
+    private var tracking = true
+    /// The mark of an ordered object in `objectMarks`.
+    private static let ordered = -1
 
     public init(capacity: Int = 256) {
         bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// A writer into `buffer`'s storage (emptied), grown to `capacity`: a frame written again
+    /// and again (status) then costs no allocation.
+    public init(reusing buffer: consuming [UInt8], capacity: Int) {
+        // Consumed, so the storage stays unique and is emptied in place.
+        bytes = consume buffer
+        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(capacity)
     }
 
@@ -33,13 +47,27 @@ public struct JSONWriter {
         separate()
         bytes.append(UInt8(ascii: "{"))
         objectMarks.append(fields.count)
+        tracking = true
+        first = true
+    }
+
+    /// An object whose fields the caller writes in key order (nothing to note or sort, the
+    /// agents of a status reply); its nested objects are ordinary.
+    public mutating func beginOrderedObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        objectMarks.append(Self.ordered)
+        tracking = false
         first = true
     }
 
     public mutating func endObject() {
         let mark = objectMarks.removeLast()
-        if fields.count - mark > 1 { putInOrder(from: mark) }
-        fields.removeSubrange(mark...)
+        if mark != Self.ordered {
+            if fields.count - mark > 1 { putInOrder(from: mark) }
+            fields.removeSubrange(mark...)
+        }
+        tracking = (objectMarks.last ?? 0) != Self.ordered
         bytes.append(UInt8(ascii: "}"))
         first = false
     }
@@ -62,7 +90,7 @@ public struct JSONWriter {
         let start = bytes.count
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        fields.append((start, bytes.count))
+        if tracking { fields.append((start, bytes.count)) }
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
         afterKey = true
@@ -73,7 +101,7 @@ public struct JSONWriter {
         beginKey()
         let start = bytes.count
         appendQuoted(name)
-        fields.append((start, bytes.count - 1))
+        if tracking { fields.append((start, bytes.count - 1)) }
         bytes.append(UInt8(ascii: ":"))
         afterKey = true
     }
@@ -116,9 +144,19 @@ public struct JSONWriter {
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// Text that is already JSON (a value encoded once and kept, see `AgentStatusCache`).
+    /// Text that is already JSON (a value encoded once and kept).
     public mutating func raw(_ json: [UInt8]) {
         separate()
+        bytes.append(contentsOf: json)
+    }
+
+    /// Fields that are already JSON (`"a":1,"b":2`, encoded once and kept, see
+    /// `AgentStatusFragments`), in an ordered object (`beginOrderedObject`), where they follow
+    /// the fields before them in key order; nothing when empty.
+    public mutating func rawFields(_ json: [UInt8]) {
+        assert(!tracking, "raw fields go into an ordered object")
+        guard !json.isEmpty else { return }
+        beginKey()
         bytes.append(contentsOf: json)
     }
 

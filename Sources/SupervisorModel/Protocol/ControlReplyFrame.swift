@@ -13,9 +13,10 @@ public enum ControlReplyFrame {
         return writer.bytes
     }
 
-    /// The bytes of a successful reply whose data object's fields `writeData` writes.
-    public static func success(id: String?, capacity: Int, writeData: (inout JSONWriter) -> Void) -> [UInt8] {
-        var writer = JSONWriter(capacity: capacity)
+    /// The bytes of a successful reply whose data object's fields `writeData` writes, in the
+    /// storage of `buffer` (a frame sent before, kept to be written over).
+    public static func success(id: String?, capacity: Int, buffer: consuming [UInt8] = [], writeData: (inout JSONWriter) -> Void) -> [UInt8] {
+        var writer = JSONWriter(reusing: consume buffer, capacity: capacity)
         writer.beginObject()
         writer.key("data")
         writer.beginObject()
@@ -56,6 +57,10 @@ public struct ControlReplyEnvelope<Payload: Decodable>: Decodable {
 /// The `id` of a reply, read before the rest (a DEALER may get replies to earlier requests).
 public struct ControlReplyIdentity: Decodable {
     public var id: String?
+
+    public init(id: String?) {
+        self.id = id
+    }
 }
 
 extension ControlError: JSONWritable {

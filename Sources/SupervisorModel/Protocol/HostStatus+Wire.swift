@@ -1,16 +1,19 @@
 extension HostStatus: JSONObjectWritable {
     public func writeFields(to writer: inout JSONWriter) {
-        writeFields(to: &writer, statics: { _ in nil })
+        writeFields(to: &writer, fragments: { _ in nil })
     }
 
-    /// The fields, each agent's static ones from `statics` where it has them.
-    public func writeFields(to writer: inout JSONWriter, statics: (AgentStatus) -> AgentStatusStatics?) {
+    /// The fields, each agent from the `fragments` kept for it where there are some that match
+    /// it (see `AgentStatusFragments`).
+    public func writeFields(to writer: inout JSONWriter, fragments: (AgentStatus) -> AgentStatusFragments?) {
         writer.key("agents")
         writer.beginArray()
         for agent in agents {
-            writer.beginObject()
-            agent.writeFields(to: &writer, statics: statics(agent))
-            writer.endObject()
+            if let kept = fragments(agent) {
+                kept.write(agent, to: &writer)
+            } else {
+                agent.write(to: &writer)
+            }
         }
         writer.endArray()
         writer.field("awaiting_remote", awaitingRemote)

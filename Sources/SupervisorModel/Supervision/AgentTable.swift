@@ -78,3 +78,17 @@ public struct AgentTable<Value: Equatable & Sendable>: Equatable, Sendable {
     /// Number of agents present. O(agents).
     public var count: Int { values.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 }
+
+/// A value that can be handed to a closure where it lies: `specs[id]?.borrowed { spec in ... }`
+/// reads a large value inside the table's access, where `guard let spec = specs[id]` copies it
+/// out (a retain and a release per stored reference; half of `status(of:)` for ready agents).
+protocol BorrowedInPlace {}
+
+extension BorrowedInPlace {
+    func borrowed<Result>(_ body: (Self) -> Result) -> Result {
+        body(self)
+    }
+}
+
+extension AgentSpec: BorrowedInPlace {}
+extension AgentRuntime: BorrowedInPlace {}
