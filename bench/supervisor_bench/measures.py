@@ -37,15 +37,16 @@ def status_latency(daemon, raw_port, n_cli, n_raw):
         t0 = time.perf_counter()
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30, cwd=daemon.work)
         cli.append(time.perf_counter() - t0)
-    once, close = daemon.raw_status_client(raw_port)
+    once, check, close = daemon.raw_status_client(raw_port)
     raw = []
     try:
         for _ in range(5):
-            once()  # connect and warm up
+            check(once())  # connect and warm up
         for _ in range(n_raw):
             t0 = time.perf_counter()
-            once()
+            reply = once()
             raw.append(time.perf_counter() - t0)
+            check(reply)  # parsed and checked after the clock stops: the daemon is timed, not json.loads
     finally:
         close()
     return cli, raw

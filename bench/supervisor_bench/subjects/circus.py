@@ -52,7 +52,10 @@ class Circus(PeerDaemon):
             s.send(json.dumps(msg).encode())
             if not s.poll(5000):
                 raise RuntimeError("circus status: no reply")
-            reply = json.loads(s.recv())
+            return s.recv()
+
+        def check(raw):
+            reply = json.loads(raw)
             assert reply.get("status") == "ok", reply
-        return once, lambda: s.close(0)
+        return once, check, lambda: s.close(0)
 

@@ -88,6 +88,9 @@ class OurSupervisor:
             s.send(request)
             if not s.poll(5000):
                 raise RuntimeError("supervisor status: no reply")
-            reply = json.loads(s.recv())
+            return s.recv()
+
+        def check(raw):
+            reply = json.loads(raw)
             assert reply.get("ok"), reply
-        return once, lambda: s.close(0)
+        return once, check, lambda: s.close(0)

@@ -45,6 +45,9 @@ class Supervisord(PeerDaemon):
         url = f"http://127.0.0.1:{self.port}/RPC2"
 
         def once():
-            infos = xmlrpc.client.ServerProxy(url).supervisor.getAllProcessInfo()
+            # xmlrpc.client parses inside the call: this row includes the parse.
+            return xmlrpc.client.ServerProxy(url).supervisor.getAllProcessInfo()
+
+        def check(infos):
             assert isinstance(infos, list)
-        return once, lambda: None
+        return once, check, lambda: None
