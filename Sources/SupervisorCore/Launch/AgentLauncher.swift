@@ -17,11 +17,19 @@ public struct AgentLauncher {
     /// The folder relative paths in the manifest are taken from.
     public var baseDirectory: String
     /// The supervisor's environment, passed on to every agent.
-    public var inheritedEnvironment: [String: String]
+    public var inheritedEnvironment: [String: String] {
+        didSet { prepared = PreparedEnvironments() }
+    }
     /// The legacy variables' source (manifest and hosts); nil: only the basic three.
-    public var legacy: LegacyEnvironment?
+    public var legacy: LegacyEnvironment? {
+        didSet { prepared = PreparedEnvironments() }
+    }
     /// `SUPERVISOR_RUN`'s value for every process started (agents and health commands); nil: none.
-    public var runMarker: String?
+    public var runMarker: String? {
+        didSet { prepared = PreparedEnvironments() }
+    }
+    /// Each agent's environment, ready for exec (dropped when the inputs above change).
+    private var prepared = PreparedEnvironments()
     /// The RLIMIT_NOFILE soft limit every process started gets back (the one the supervisor
     /// started with, before it raised its own; many programs use select() and break above
     /// 1024); below 0: leave the limit alone. Passed as `descriptorLimit` to `spawn`.
@@ -51,11 +59,10 @@ public struct AgentLauncher {
     /// Starts `spec`'s command with stdout/stderr on fresh pipes. A failure carries a sentence
     /// with the errno (command not found, not executable, bad cwd, ...).
     public func launch(_ spec: AgentSpec, cgroupProcs: [String] = []) -> Result<LaunchedProcess, ExecutableResolver.Failure> {
-        let environment = self.environment(for: spec)
+        let environment = prepared.entry(for: spec) { self.environment(for: spec) }
         let directory = workingDirectory(for: spec)
-        let searchPath = environment["PATH"] ?? Self.defaultSearchPath
         let path: String
-        switch ExecutableResolver.resolve(spec.command[0], directory: directory, searchPath: searchPath) {
+        switch ExecutableResolver.resolve(spec.command[0], directory: directory, searchPath: environment.searchPath) {
         case .success(let resolved): path = resolved
         case .failure(let failure): return .failure(failure)
         }
@@ -78,7 +85,7 @@ public struct AgentLauncher {
             close(errors.write)
         }
         var result = Self.spawn(
-            path: path, arguments: spec.command, environment: environment, directory: directory,
+            path: path, arguments: spec.command, envp: environment.envp, directory: directory,
             stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs,
             descriptorLimit: nofileSoftLimit)
         // ETXTBSY: a script written just now may still be open for writing in a child another
@@ -88,7 +95,7 @@ public struct AgentLauncher {
             usleep(5_000)
             attempts += 1
             result = Self.spawn(
-                path: path, arguments: spec.command, environment: environment, directory: directory,
+                path: path, arguments: spec.command, envp: environment.envp, directory: directory,
                 stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs,
                 descriptorLimit: nofileSoftLimit)
         }
@@ -110,8 +117,19 @@ public struct AgentLauncher {
         stdout: Int32, stderr: Int32, cgroupProcs: [String] = [], deathSignal: Int32 = SIGKILL,
         descriptorLimit: Int64 = -1
     ) -> Result<(pid: Int32, pidfd: Int32), ExecutableResolver.Failure> {
+        spawn(
+            path: path, arguments: arguments, envp: CStringArray(PreparedEnvironments.strings(environment)),
+            directory: directory, stdout: stdout, stderr: stderr, cgroupProcs: cgroupProcs, deathSignal: deathSignal,
+            descriptorLimit: descriptorLimit)
+    }
+
+    /// `spawn` with the environment already as exec takes it (see `PreparedEnvironments`).
+    static func spawn(
+        path: String, arguments: [String], envp: CStringArray, directory: String?,
+        stdout: Int32, stderr: Int32, cgroupProcs: [String] = [], deathSignal: Int32 = SIGKILL,
+        descriptorLimit: Int64 = -1
+    ) -> Result<(pid: Int32, pidfd: Int32), ExecutableResolver.Failure> {
         let argv = CStringArray(arguments)
-        let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
         let cgroups = CStringArray(cgroupProcs)
         var result = cspawn_result()
         // The arrays own the C strings: they must outlive the call, not just the reads of `.pointer`.

@@ -78,6 +78,8 @@ public final class Reactor {
         probes.loop = loop
         try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
         log = try SupervisorLog(directory: options.logDirectory, host: options.host)
+        // Flushed by `reportLogNotices`, before every wait.
+        log.batched = true
         progress = StartupProgress(graph: model.graph, enabled: options.showProgress)
         wake = try Descriptor.pipe()
         try Descriptor.setNonBlocking(wake.write)
@@ -166,6 +168,7 @@ public final class Reactor {
         reportLogNotices()
         tearDownLimits()
         log.note("supervisor stopped")
+        log.flush()
         control?.closeGracefully()
         events?.closeGracefully()
         legacyServices?.close()
