@@ -228,14 +228,15 @@ public final class Reactor {
 
     func onExit(_ agent: String, _ status: ExitStatus) {
         probes.forget(agent)
-        killDescendants(of: agent)
         let event = exitEvent(agent, status, cause: processes.cause(of: agent))
         if case .oomKilled = event {
             log.note("\(agent) exited: \(status): killed by the kernel for exceeding its memory limit (oom)")
         } else {
             log.note("\(agent) exited: \(status)")
         }
+        // A restart (kill -9 to new pid) spawns in here; the orphan scan comes after it.
         feed(event)
+        killDescendants(of: agent)
     }
 }
 
