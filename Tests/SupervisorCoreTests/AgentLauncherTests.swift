@@ -178,3 +178,17 @@ struct AgentLauncherTests {
         #expect(waitUntil { !ProcessState.isAlive(leftover) }, "leftover \(leftover) survived the reap")
     }
 }
+
+/// The inherited environment is made into C strings once; each spawn merges its own variables in.
+@Suite("ExecEnvironment")
+struct ExecEnvironmentTests {
+    @Test("an agent's own variables replace inherited ones of the same name; the whole is sorted by name")
+    func mergeSorted() {
+        let inherited = InheritedEnvironment(["PATH": "/bin", "HOME": "/root", "LANG": "C"])
+        let first = inherited.with(["LANG": "C.UTF-8", "AGENT_NAME": "a", "ZED": "z"])
+        #expect(first.lines == ["AGENT_NAME=a", "HOME=/root", "LANG=C.UTF-8", "PATH=/bin", "ZED=z"])
+        // The inherited lines are shared, never changed by a spawn's own.
+        #expect(inherited.with([:]).lines == ["HOME=/root", "LANG=C", "PATH=/bin"])
+        #expect(InheritedEnvironment([:]).with(["B": "2", "A": "1"]).lines == ["A=1", "B=2"])
+    }
+}

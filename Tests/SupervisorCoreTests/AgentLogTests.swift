@@ -140,6 +140,12 @@ struct AgentLogTests {
         #expect(Timestamp.format(seconds: 1_700_000_000, milliseconds: 42) == "2023-11-14T22:13:20.042Z")
         #expect(Timestamp.format(seconds: 951_827_696, milliseconds: 999) == "2000-02-29T12:34:56.999Z")
         #expect(Timestamp.now().wholeMatch(of: #/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/#) != nil)
+        var line = Array("> ".utf8)
+        Timestamp.append(seconds: 1_700_000_000, milliseconds: 7, to: &line)
+        #expect(String(decoding: line, as: UTF8.self) == "> 2023-11-14T22:13:20.007Z")
+        var now: [UInt8] = []
+        Timestamp.appendNow(to: &now)
+        #expect(now.count == Timestamp.length)
     }
 }
 

@@ -35,6 +35,27 @@ struct SupervisorLogTests {
         #expect(log.fileStatus == LogFileStatus(file: path, linesLost: 2, error: nil))
     }
 
+    @Test("batched: lines wait for flush, then go in order, warnings and notes alike")
+    func batchedLinesWaitForFlush() throws {
+        let directory = try TemporaryDirectory()
+        let log = try SupervisorLog(directory: directory.path, host: "h", mirrorToStderr: false)
+        log.batched = true
+        log.note("alpha exited")
+        log.note("alpha: ready -> starting")
+        #expect(directory.read("supervisor.log") == "")
+        // A warning is appended on its own (only warnings are held when the file fails).
+        log.warn("warning: beta cannot be watched")
+        log.note("alpha spawned pid 7")
+        #expect(directory.read("supervisor.log")?.split(separator: "\n").count == 3)
+        log.flush()
+        let messages = (directory.read("supervisor.log") ?? "").split(separator: "\n").map {
+            $0.split(separator: " ", maxSplits: 2).last.map(String.init) ?? ""
+        }
+        #expect(messages == ["alpha exited", "alpha: ready -> starting", "warning: beta cannot be watched", "alpha spawned pid 7"])
+        log.flush()
+        #expect(directory.read("supervisor.log")?.split(separator: "\n").count == 4)
+    }
+
     @Test("a log that never lost a line is not in status")
     func healthyLogIsNotListed() throws {
         let directory = try TemporaryDirectory()

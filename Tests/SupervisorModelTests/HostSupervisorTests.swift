@@ -112,17 +112,17 @@ struct HostSupervisorTests {
         let notReady = try driver.answerProbe("Service", .notReady("initializing"))
         let probeKey = TimerKey(agent: "Service", kind: .probe, generation: 1)
         #expect(notReady == [.setTimer(probeKey, after: HostSupervisor.startupProbeInterval)])
-        #expect(HostSupervisor.startupProbeInterval == 0.01)
+        #expect(HostSupervisor.startupProbeInterval == 0.005)
         #expect(driver.state("Service") == .starting)
         #expect(driver.runtime("Service")?.lastProbeProblem == "initializing")
 
-        #expect(driver.advance(to: 0.01) == [.probe(agent: "Service", generation: 1)])
+        #expect(driver.advance(to: 0.005) == [.probe(agent: "Service", generation: 1)])
         let healthy = try driver.answerProbe("Service", .healthy)
         #expect(healthy.transitions == ["Service:ready", "Client:starting"])
         #expect(healthy.contains(.setTimer(probeKey, after: 5)))
         #expect(healthy.spawned == ["Client"])
-        #expect(driver.runtime("Service")?.lastReadyDuration == 0.01)
-        #expect(driver.runtime("Service")?.readyAt == 0.01)
+        #expect(driver.runtime("Service")?.lastReadyDuration == 0.005)
+        #expect(driver.runtime("Service")?.readyAt == 0.005)
     }
 
     @Test("an unhealthy answer during start-up is retried too, until the deadline")
@@ -130,7 +130,7 @@ struct HostSupervisorTests {
         var driver = try SupervisorDriver(yaml: Self.probed)
         driver.send(.startAll)
         let actions = try driver.answerProbe("Service", .unhealthy("connection refused"))
-        #expect(actions.timers.map(\.after) == [0.01])
+        #expect(actions.timers.map(\.after) == [HostSupervisor.startupProbeInterval])
         #expect(driver.state("Service") == .starting)
     }
 

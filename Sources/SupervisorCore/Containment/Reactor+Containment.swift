@@ -17,8 +17,9 @@ extension Reactor {
 
     /// Takes in orphans that came back to the supervisor: kept while their agent runs, killed
     /// at once otherwise; one without this run's marker is left running (and reaped when it
-    /// exits).
-    func adoptOrphans() {
+    /// exits). `exited` names an agent whose process just exited: its orphans are its old
+    /// process's, to be killed even when a new process of it already runs (a restart).
+    func adoptOrphans(exited: String? = nil) {
         guard let orphans else { return }
         var owned = Set(processes.processes.values.map(\.pid))
         owned.formUnion(probes.processIDs)
@@ -30,12 +31,13 @@ extension Reactor {
                 log.note("pid \(orphan.pid) (\(command)) came back to the supervisor without this run's marker; left running")
                 continue
             }
-            if let agent = orphan.agent, processes.processes[agent] != nil {
+            if let agent = orphan.agent, agent != exited, processes.processes[agent] != nil {
                 log.note("\(agent): its descendant pid \(orphan.pid) (\(command)) was orphaned; it will be stopped with \(agent)")
                 continue
             }
             orphans.signal(orphan, SIGKILL)
-            let owner = orphan.agent.map { "of \($0), which is not running" } ?? "of an agent of this run"
+            let owner = orphan.agent.map { $0 == exited ? "of \($0)'s process that exited" : "of \($0), which is not running" }
+                ?? "of an agent of this run"
             log.note("killed pid \(orphan.pid) (\(command)), an orphaned descendant \(owner)")
         }
     }
@@ -50,10 +52,13 @@ extension Reactor {
     }
 
     /// After the agent exited: its orphans (those just re-parented included) are killed; the
-    /// rest of its cgroup goes when the cgroup is released.
+    /// rest of its cgroup goes when the cgroup is released. Called after the exit was fed to
+    /// the model, so a restart's clone does not wait for the scan (reading the supervisor's
+    /// children list costs the kernel O(children) per entry); a new process of the agent is
+    /// not an orphan, and one that has run for microseconds has none.
     func killDescendants(of agent: String) {
         guard let orphans else { return }
-        adoptOrphans()
+        adoptOrphans(exited: agent)
         for orphan in orphans.orphans(of: agent) { orphans.signal(orphan, SIGKILL) }
     }
 

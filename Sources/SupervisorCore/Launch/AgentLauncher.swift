@@ -17,11 +17,15 @@ public struct AgentLauncher {
     /// The folder relative paths in the manifest are taken from.
     public var baseDirectory: String
     /// The supervisor's environment, passed on to every agent.
-    public var inheritedEnvironment: [String: String]
+    public var inheritedEnvironment: [String: String] {
+        didSet { inherited = InheritedEnvironment(inheritedEnvironment) }
+    }
     /// The legacy variables' source (manifest and hosts); nil: only the basic three.
     public var legacy: LegacyEnvironment?
     /// `SUPERVISOR_RUN`'s value for every process started (agents and health commands); nil: none.
     public var runMarker: String?
+    /// `inheritedEnvironment` as exec takes it, made once (a start adds only its own variables).
+    private var inherited: InheritedEnvironment
     /// The RLIMIT_NOFILE soft limit every process started gets back (the one the supervisor
     /// started with, before it raised its own; many programs use select() and break above
     /// 1024); below 0: leave the limit alone. Passed as `descriptorLimit` to `spawn`.
@@ -33,6 +37,7 @@ public struct AgentLauncher {
     public init(baseDirectory: String, inheritedEnvironment: [String: String]) {
         self.baseDirectory = baseDirectory
         self.inheritedEnvironment = inheritedEnvironment
+        inherited = InheritedEnvironment(inheritedEnvironment)
     }
 
     /// The working directory an agent runs in.
@@ -43,17 +48,23 @@ public struct AgentLauncher {
 
     /// The environment `spec`'s processes get, with the run marker.
     public func environment(for spec: AgentSpec) -> [String: String] {
-        var environment = AgentEnvironment.build(for: spec, inherited: inheritedEnvironment, legacy: legacy)
-        if let runMarker { environment[RunTag.variable] = runMarker }
-        return environment
+        inheritedEnvironment.merging(ownVariables(for: spec)) { _, own in own }
+    }
+
+    /// What `spec` sets on top of the inherited environment: the legacy variables, the
+    /// manifest's `env`, AGENT_NAME and the ports, and the run marker.
+    func ownVariables(for spec: AgentSpec) -> [String: String] {
+        var variables = AgentEnvironment.build(for: spec, inherited: [:], legacy: legacy)
+        if let runMarker { variables[RunTag.variable] = runMarker }
+        return variables
     }
 
     /// Starts `spec`'s command with stdout/stderr on fresh pipes. A failure carries a sentence
     /// with the errno (command not found, not executable, bad cwd, ...).
     public func launch(_ spec: AgentSpec, cgroupProcs: [String] = []) -> Result<LaunchedProcess, ExecutableResolver.Failure> {
-        let environment = self.environment(for: spec)
+        let own = ownVariables(for: spec)
+        let searchPath = own["PATH"] ?? inheritedEnvironment["PATH"] ?? Self.defaultSearchPath
         let directory = workingDirectory(for: spec)
-        let searchPath = environment["PATH"] ?? Self.defaultSearchPath
         let path: String
         switch ExecutableResolver.resolve(spec.command[0], directory: directory, searchPath: searchPath) {
         case .success(let resolved): path = resolved
@@ -77,8 +88,11 @@ public struct AgentLauncher {
             close(output.write)
             close(errors.write)
         }
+        // Lives until the end of this function, past every spawn that reads its pointers.
+        let environment = inherited.with(own)
+        defer { withExtendedLifetime(environment) {} }
         var result = Self.spawn(
-            path: path, arguments: spec.command, environment: environment, directory: directory,
+            path: path, arguments: spec.command, envp: environment.pointer, directory: directory,
             stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs,
             descriptorLimit: nofileSoftLimit)
         // ETXTBSY: a script written just now may still be open for writing in a child another
@@ -88,7 +102,7 @@ public struct AgentLauncher {
             usleep(5_000)
             attempts += 1
             result = Self.spawn(
-                path: path, arguments: spec.command, environment: environment, directory: directory,
+                path: path, arguments: spec.command, envp: environment.pointer, directory: directory,
                 stdout: output.write, stderr: errors.write, cgroupProcs: cgroupProcs,
                 descriptorLimit: nofileSoftLimit)
         }
@@ -110,16 +124,30 @@ public struct AgentLauncher {
         stdout: Int32, stderr: Int32, cgroupProcs: [String] = [], deathSignal: Int32 = SIGKILL,
         descriptorLimit: Int64 = -1
     ) -> Result<(pid: Int32, pidfd: Int32), ExecutableResolver.Failure> {
-        let argv = CStringArray(arguments)
         let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        return withExtendedLifetime(envp) {
+            spawn(
+                path: path, arguments: arguments, envp: envp.pointer, directory: directory, stdout: stdout,
+                stderr: stderr, cgroupProcs: cgroupProcs, deathSignal: deathSignal, descriptorLimit: descriptorLimit)
+        }
+    }
+
+    /// `spawn` with the environment already as exec takes it (`ExecEnvironment`); the caller
+    /// keeps `envp` alive for the call.
+    static func spawn(
+        path: String, arguments: [String], envp: UnsafePointer<UnsafeMutablePointer<CChar>?>, directory: String?,
+        stdout: Int32, stderr: Int32, cgroupProcs: [String] = [], deathSignal: Int32 = SIGKILL,
+        descriptorLimit: Int64 = -1
+    ) -> Result<(pid: Int32, pidfd: Int32), ExecutableResolver.Failure> {
+        let argv = CStringArray(arguments)
         let cgroups = CStringArray(cgroupProcs)
         var result = cspawn_result()
         // The arrays own the C strings: they must outlive the call, not just the reads of `.pointer`.
-        let rc: Int32 = withExtendedLifetime((argv, envp, cgroups)) {
+        let rc: Int32 = withExtendedLifetime((argv, cgroups)) {
             path.withCString { cPath in
                 withOptionalCString(directory) { cDirectory in
                     var request = cspawn_request(
-                        path: cPath, argv: argv.pointer, envp: envp.pointer, cwd: cDirectory,
+                        path: cPath, argv: argv.pointer, envp: envp, cwd: cDirectory,
                         stdin_fd: -1, stdout_fd: stdout, stderr_fd: stderr, death_signal: deathSignal,
                         cgroup_procs: cgroupProcs.isEmpty ? nil : cgroups.pointer, nofile_soft: descriptorLimit)
                     return cspawn_spawn(&request, &result)

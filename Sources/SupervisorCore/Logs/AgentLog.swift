@@ -67,7 +67,10 @@ public final class AgentLog {
     private func write(_ lines: [[UInt8]], _ stream: Stream) -> LogWriteNotice? {
         guard !lines.isEmpty else { return nil }
         tail.append(lines, from: stream)
-        let prefix = Array("\(Timestamp.now()) \(stream.rawValue) ".utf8)
+        var prefix: [UInt8] = []
+        prefix.reserveCapacity(Timestamp.length + 5)
+        Timestamp.appendNow(to: &prefix)
+        prefix += stream == .out ? Self.outTag : Self.errTag
         var buffer: [UInt8] = []
         buffer.reserveCapacity(lines.reduce(0) { $0 + $1.count + prefix.count + 1 })
         for line in lines {
@@ -77,6 +80,9 @@ public final class AgentLog {
         }
         return file.append(buffer).map(notice)
     }
+
+    private static let outTag = Array(" out ".utf8)
+    private static let errTag = Array(" err ".utf8)
 
     private func notice(_ change: LogLoss.Change) -> LogWriteNotice {
         LogWriteNotice(file: file.path, agent: agent, change: change, shownAs: LogPath.shown(file.path))

@@ -41,9 +41,16 @@ public final class RotatingLogFile {
         self.maxSize = maxSize
         self.maxFiles = maxFiles
         loss = LogLoss(settle: settle)
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        if let error = open(), !error.isTransient { throw error }
+        var error = open()
+        if error?.errno == ENOENT {
+            // The folder is made only when it is missing: in the common case (the reactor
+            // opens each agent's log at its first start, in a folder that exists) the open is
+            // the only call, not FileManager's walk of the path.
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            error = open()
+        }
+        if let error, !error.isTransient { throw error }
     }
 
     deinit {

@@ -12,6 +12,15 @@ public final class SupervisorLog {
     private let mirror: Bool
     public let host: String
     private var notices: [LogWriteNotice] = []
+    /// Lines noted since the last `flush` (with `batched`), and whether they are warnings.
+    private var pending: [UInt8] = []
+    private var pendingAreWarnings = false
+    /// Lines wait in memory until `flush()`, which writes them in one `write` to the file and
+    /// one to stderr. The reactor flushes once per turn, before it waits, so a line is in the
+    /// file when the turn that made it ends, and a busy turn (a restart: exit, transition,
+    /// spawn) makes no write before the agent's process is started. Off: each line is
+    /// written at once.
+    public var batched = false
 
     /// `directory` nil logs to stderr only.
     public init(directory: String?, host: String, mirrorToStderr: Bool = true, settle: TimeInterval = 1) throws {
@@ -59,8 +68,46 @@ public final class SupervisorLog {
         return LogFileStatus(file: file.path, linesLost: file.loss.linesLost, error: file.loss.failure)
     }
 
+    /// Writes the lines noted since the last flush (warnings and notes in separate appends, as
+    /// only warnings are held when the file fails). Reporting a change of the file's state may
+    /// note a line: that one goes too.
+    public func flush() {
+        var rounds = 0
+        while !pending.isEmpty && rounds < 4 {
+            let bytes = pending
+            pending = []
+            rounds += 1
+            emit(bytes, keep: pendingAreWarnings)
+        }
+    }
+
+    deinit {
+        flush()
+    }
+
     private func write(_ message: String, keep: Bool) {
-        let bytes = Array("\(Timestamp.now()) \(host) \(message)\n".utf8)
+        guard batched else {
+            var bytes: [UInt8] = []
+            line(message, into: &bytes)
+            return emit(bytes, keep: keep)
+        }
+        if !pending.isEmpty && pendingAreWarnings != keep { flush() }
+        pendingAreWarnings = keep
+        line(message, into: &pending)
+    }
+
+    /// `<timestamp> <host> <message>\n`.
+    private func line(_ message: String, into bytes: inout [UInt8]) {
+        bytes.reserveCapacity(bytes.count + Timestamp.length + host.utf8.count + message.utf8.count + 3)
+        Timestamp.appendNow(to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: host.utf8)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: message.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    private func emit(_ bytes: [UInt8], keep: Bool) {
         if mirror { Descriptor.writeAll(STDERR_FILENO, bytes) }
         if let change = file?.append(bytes, keepIfLost: keep) { report(change) }
     }

@@ -64,6 +64,9 @@ final class ProbeRunner {
     /// The reactor's event loop; nil for a runner used alone (tests poll `pollItems`).
     var loop: EventLoop<ReactorTag>?
     var idleSockets: [String: (generation: Int, port: Int, socket: ZMQSocket)] = [:]
+    /// The generation each agent's last REQ socket was made for: the first socket of a
+    /// generation (the probe sent at spawn) reconnects fast, see `requestSocket`.
+    private var socketGenerations: [String: Int] = [:]
     var launcher: AgentLauncher
     /// The TCP ports the agent's processes listen on, reachable at its probe address (the
     /// reactor reads them from /proc); consulted only for a discovery round.
@@ -294,15 +297,30 @@ final class ProbeRunner {
             if idle.generation == generation && idle.port == port { return idle.socket }
             idle.socket.close()
         }
-        return try Self.requestSocket(address: address, port: port)
+        let first = socketGenerations[agent] != generation
+        socketGenerations[agent] = generation
+        return try Self.requestSocket(address: address, port: port, justSpawned: first)
     }
 
+    /// Reconnect interval and its ceiling (ms) of the first socket of a generation, made as the
+    /// agent is spawned: the connect is refused until the agent binds, some 10-20 ms later for
+    /// a compiled agent, and each retry waits `ivl` doubled up to the ceiling. With 10 ms
+    /// (plus up to 10 ms of libzmq's jitter) the retry after the bind came up to 20 ms late, at
+    /// every dependency level; with 1 ms up to 4 ms it comes within 4 ms, for a refused
+    /// loopback connect every 4 ms while the agent starts (a few microseconds each). Ports
+    /// stay below the ephemeral range, so these retries cannot connect to themselves.
+    static let spawnReconnect: (interval: Int32, ceiling: Int32) = (1, 4)
+    /// The same for every later socket (after a timeout, or for discovery): the agent was up
+    /// once, so a refused connect is no longer the start-up race, and an idle one costs little.
+    static let laterReconnect: (interval: Int32, ceiling: Int32) = (10, 100)
+
     /// A fresh REQ socket connected to address:port.
-    static func requestSocket(address: String, port: Int) throws -> ZMQSocket {
+    static func requestSocket(address: String, port: Int, justSpawned: Bool = false) throws -> ZMQSocket {
         let socket = try ZMQSocket(.req)
         // Reconnect fast while the agent has not bound yet, so its first answer is not delayed.
-        try socket.setOption(ZMQ_RECONNECT_IVL, Int32(10))
-        try socket.setOption(ZMQ_RECONNECT_IVL_MAX, Int32(100))
+        let reconnect = justSpawned ? spawnReconnect : laterReconnect
+        try socket.setOption(ZMQ_RECONNECT_IVL, reconnect.interval)
+        try socket.setOption(ZMQ_RECONNECT_IVL_MAX, reconnect.ceiling)
         try socket.connect(ZMQEndpoint.tcp(address, port: port))
         return socket
     }

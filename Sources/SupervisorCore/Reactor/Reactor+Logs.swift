@@ -2,12 +2,15 @@ import Foundation
 import SupervisorModel
 
 extension Reactor {
-    /// Says, once each, that a log file began or stopped losing lines: on stderr and in
-    /// supervisor.log (kept until that file can take it) and as a `system.logs` event.
+    /// Writes the lines supervisor.log batched this turn, and says, once each, that a log file
+    /// began or stopped losing lines: on stderr and in supervisor.log (kept until that file
+    /// can take it) and as a `system.logs` event. Runs before every wait.
     func reportLogNotices() {
         var notices = processes.takeLogNotices()
         notices += legacyServices?.takeLogNotices() ?? []
         for notice in notices { log.warn(notice.message) }
+        // The turn's lines (supervisor.log is batched: see `SupervisorLog.batched`).
+        log.flush()
         // supervisor.log's own notices come last: warning about the others may have made them.
         notices += log.takeNotices()
         for notice in notices { events?.publish(.systemLogs, notice) }

@@ -78,6 +78,8 @@ public final class Reactor {
         probes.loop = loop
         try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
         log = try SupervisorLog(directory: options.logDirectory, host: options.host)
+        // Flushed by `reportLogNotices`, before every wait.
+        log.batched = true
         progress = StartupProgress(graph: model.graph, enabled: options.showProgress)
         wake = try Descriptor.pipe()
         try Descriptor.setNonBlocking(wake.write)
@@ -166,6 +168,7 @@ public final class Reactor {
         reportLogNotices()
         tearDownLimits()
         log.note("supervisor stopped")
+        log.flush()
         control?.closeGracefully()
         events?.closeGracefully()
         legacyServices?.close()
@@ -225,14 +228,15 @@ public final class Reactor {
 
     func onExit(_ agent: String, _ status: ExitStatus) {
         probes.forget(agent)
-        killDescendants(of: agent)
         let event = exitEvent(agent, status, cause: processes.cause(of: agent))
         if case .oomKilled = event {
             log.note("\(agent) exited: \(status): killed by the kernel for exceeding its memory limit (oom)")
         } else {
             log.note("\(agent) exited: \(status)")
         }
+        // A restart (kill -9 to new pid) spawns in here; the orphan scan comes after it.
         feed(event)
+        killDescendants(of: agent)
     }
 }
 

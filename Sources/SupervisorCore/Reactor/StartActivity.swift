@@ -19,11 +19,19 @@ struct StartActivity: Equatable {
 
     /// The activity of `pid` and its descendants, every thread of each (a JVM or a Python
     /// agent may load in worker threads while its main thread waits); nil when `pid` is gone.
+    /// A single-threaded process costs three small reads (stat, schedstat, children).
     static func sample(_ pid: Int32, files: inout ProcFile) -> StartActivity? {
         var pending = [pid]
         var activity = StartActivity(cpuNanoseconds: 0, runnable: false, processes: 0)
         while let next = pending.popLast(), activity.processes < processLimit {
-            let threads = threadIDs(of: next)
+            // The process's stat holds its main thread's state and the thread count: a
+            // single-threaded process (most, while they start) needs no listing of its threads.
+            guard let fields = files.statFields(next), let leaderState = fields.first?.first else {
+                if next == pid { return nil }
+                continue
+            }
+            let threadCount = fields.count > 17 ? ProcFile.number(fields[17]) : nil
+            let threads = threadCount == 1 ? [next] : threadIDs(of: next)
             guard !threads.isEmpty else {
                 if next == pid { return nil }
                 continue
@@ -33,7 +41,8 @@ struct StartActivity: Equatable {
                 let task = "/proc/\(next)/task/\(thread)"
                 guard let runtime = files.firstNumber("\(task)/schedstat") else { continue }
                 activity.cpuNanoseconds &+= runtime
-                if let state = taskState(task, files: &files), state == UInt8(ascii: "R") || state == UInt8(ascii: "D") {
+                let state = thread == next ? leaderState : taskState(task, files: &files)
+                if state == UInt8(ascii: "R") || state == UInt8(ascii: "D") {
                     activity.runnable = true
                 }
                 // A child is listed under the thread that forked it.

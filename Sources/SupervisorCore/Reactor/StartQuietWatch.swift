@@ -29,9 +29,13 @@ struct StartQuietWatch {
     /// When the next sample is due; nil when nothing is watched.
     private(set) var nextDue: TimeInterval?
 
-    /// Watches the start named by its `startSettled` timer (agent and generation).
+    /// Watches the start named by its `startSettled` timer (agent and generation), set as the
+    /// process is spawned: it has used no CPU yet, so that is the first reading (not a sample
+    /// 5 ms later), and the first interval counts everything from the clone on (exec and
+    /// loading included). A quiet start then takes two samples, not three.
     mutating func watch(_ key: TimerKey, now: TimeInterval) {
-        watched[key.agent] = Watched(key: key, last: nil, lastAt: now)
+        let unstarted = StartActivity(cpuNanoseconds: 0, runnable: false, processes: 0)
+        watched[key.agent] = Watched(key: key, last: unstarted, lastAt: now)
         if nextDue == nil { nextDue = now + Self.interval }
     }
 

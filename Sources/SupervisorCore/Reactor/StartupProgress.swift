@@ -44,12 +44,15 @@ final class StartupProgress {
         guard model.phase == .starting else { return }
         while lowest < notReadyByLevel.count - 1 && notReadyByLevel[lowest] == 0 { lowest += 1 }
         let level = lowest
-        let text = String(format: "starting: %d/%d ready, level %d/%d, %.1f s",
-                          ready, total, level + 1, levelCount, MonotonicClock.now() - began)
+        // Made only when it is written (not at every transition of a level already shown).
+        func text() -> String {
+            let elapsed = FixedPoint.text(MonotonicClock.now() - began, places: 1)
+            return "starting: \(ready)/\(total) ready, level \(level + 1)/\(levelCount), \(elapsed) s"
+        }
         if isTerminal {
-            Descriptor.writeAll(STDERR_FILENO, Array("\r\u{1B}[2K\(text)".utf8))
+            Descriptor.writeAll(STDERR_FILENO, Array("\r\u{1B}[2K\(text())".utf8))
         } else if level != lastLevel {
-            Descriptor.writeAll(STDERR_FILENO, Array("\(text)\n".utf8))
+            Descriptor.writeAll(STDERR_FILENO, Array("\(text())\n".utf8))
         }
         lastLevel = level
     }

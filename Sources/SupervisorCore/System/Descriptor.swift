@@ -8,7 +8,9 @@ public enum Descriptor {
         var fds: [Int32] = [0, 0]
         try retryingSystemCall("pipe2") { cspawn_pipe_cloexec(&fds) }
         do {
-            try setNonBlocking(fds[0])
+            // A new pipe's read end has no status flags but O_RDONLY: set O_NONBLOCK without
+            // asking first (one call fewer per pipe, two per spawn).
+            try retryingSystemCall("fcntl(F_SETFL)") { fcntl(fds[0], F_SETFL, O_RDONLY | O_NONBLOCK) }
         } catch {
             close(fds[0])
             close(fds[1])

@@ -54,7 +54,7 @@ public enum Quantity {
         guard seconds.isFinite, seconds >= 0, seconds <= maximumSeconds * 1000 else { return "\(seconds)s" }
         if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
         if seconds < 60 {
-            return seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.2fs", seconds)
+            return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(FixedPoint.text(seconds, places: 2))s"
         }
         let whole = Int(seconds.rounded())
         if whole < 3600 { return "\(whole / 60)m\(whole % 60)s" }
@@ -79,7 +79,7 @@ public enum Quantity {
         for (size, suffix) in units where bytes >= size {
             let value = Double(bytes) / Double(size)
             if value == value.rounded() { return "\(Int(value))\(suffix)" }
-            return oneDecimal(bytes, over: size).map { "\($0)\(suffix)" } ?? String(format: "%.1f%@", value, suffix)
+            return "\(oneDecimal(bytes, over: size) ?? FixedPoint.text(value, places: 1))\(suffix)"
         }
         return "\(bytes)B"
     }

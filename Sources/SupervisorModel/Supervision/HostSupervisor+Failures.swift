@@ -77,7 +77,7 @@ extension HostSupervisor {
     /// `0.4 s`, `2.5 s`, `12 s`, `2m5s`: a duration as status and the logs say it.
     static func spoken(seconds: TimeInterval) -> String {
         let tenths = (max(0, seconds) * 10).rounded() / 10
-        if tenths < 10 { return String(format: "%.1f s", tenths) }
+        if tenths < 10 { return "\(FixedPoint.text(tenths, places: 1)) s" }
         let whole = seconds.rounded()
         return whole < 60 ? "\(Int(whole)) s" : Quantity.describe(seconds: whole)
     }

@@ -112,7 +112,7 @@ extension HostSupervisor {
         runtimes[agent]!.probeFailures = 0
         runtimes[agent]!.lastProbeProblem = nil
         runtimes[agent]!.announcedClash = nil
-        move(agent, to: .ready, because: String(format: "ready after %.2f s", took), now: now, &actions)
+        move(agent, to: .ready, because: "ready after \(FixedPoint.text(took, places: 2)) s", now: now, &actions)
         actions.append(.healthChanged(agent: agent, healthy: true, detail: spec.health.kind == .none ? "up" : "ready"))
         if spec.health.kind != .none {
             let key = TimerKey(agent: agent, kind: .probe, generation: runtimes[agent]!.generation)
