@@ -163,7 +163,7 @@ final class ProbeRunner {
     func watch(_ wait: Wait, for agent: String) {
         guard let loop else { return }
         switch wait {
-        case .zmq(let socket): try? loop.add(socket, tag: .probe(agent))
+        case .zmq(let socket): try? loop.add(socket, tag: .probe(agent), answersOnly: true)
         case .tcp(let fd): if fd >= 0 { try? loop.add(fd, .writable, tag: .probe(agent)) }
         case .exec(_, let pidfd): try? loop.add(pidfd, tag: .probe(agent))
         case .discovery(let candidates):
