@@ -164,6 +164,37 @@ struct EventLoopTests {
         #expect(frames == [Array("answer".utf8)])
     }
 
+    @Test("a REQ socket registered for answers only: each answer is reported by its own edge, kept registered between requests")
+    func answersOnlyRequestSocket() throws {
+        let loop = try EventLoop<String>()
+        let context = ZMQContext()
+        let endpoint = "inproc://event-loop-req-\(UUID().uuidString)"
+        let server = try ZMQSocket(.rep, context: context)
+        try server.bind(endpoint)
+        let client = try ZMQSocket(.req, context: context)
+        try client.connect(endpoint)
+        defer {
+            loop.remove(client)
+            client.close()
+            server.close()
+        }
+        try loop.add(client, tag: "probe", answersOnly: true)
+        #expect(try loop.wait(until: MonotonicClock.now() + 0.02).isEmpty, "checked once when added")
+        for round in 0..<3 {
+            try client.send("ping \(round)", dontWait: true)
+            // Added again while registered (as a probe that keeps its socket): no recheck needed.
+            try loop.add(client, tag: "probe", answersOnly: true)
+            #expect(server.waitReadable(timeout: 10))
+            let request = try #require(try server.receiveMessage(dontWait: true))
+            #expect(request == [Array("ping \(round)".utf8)])
+            try server.send("pong \(round)")
+            #expect(try waitFor(loop) == ["probe"], "round \(round)")
+            let answer = try #require(try client.receiveMessage(dontWait: true))
+            #expect(answer == [Array("pong \(round)".utf8)])
+            #expect(try loop.wait(until: MonotonicClock.now() + 0.02).isEmpty, "nothing left, nothing reported")
+        }
+    }
+
     @Test("a wait ends at its deadline, not before; deadlines come out in order")
     func timersInOrder() throws {
         let loop = try EventLoop<String>()

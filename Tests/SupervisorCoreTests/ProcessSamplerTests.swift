@@ -39,6 +39,7 @@ struct ProcessSamplerTests {
         #expect(sample.rss > 0)
         // sleep holds 0, 1 and 2 (stdin, stdout and stderr on /dev/null).
         #expect(sample.fds == 3)
+        #expect(ProcFile.descriptorCount(pid) == ProcFile.entryCount("/proc/\(pid)/fd"), "the size of fd/ counts them")
         #expect(ProcessSampler.members(ofGroups: [pid])[pid] == [pid])
         #expect(ProcessSampler.residentBytes([pid]) > 0)
         #expect(!ProcessSampler.isZombie(pid))
@@ -51,6 +52,8 @@ struct ProcessSamplerTests {
         let fields = files.statFields(Int32.max)
         #expect(fields == nil)
         #expect(ProcessSampler.sample([Int32.max]).processes == 0)
+        #expect(ProcFile.descriptorCount(Int32.max) == nil)
+        #expect(ProcessSampler.members(ofGroups: [Int32.max]).isEmpty)
         let activity = StartActivity.sample(Int32.max, files: &files)
         #expect(activity == nil)
     }

@@ -105,6 +105,22 @@ struct HealthReplyIdentityTests {
         #expect(Self.interpret(#"{"status": "error", "agent": "TIEREDRESPONDER"}"#) == .unhealthy("status error"))
     }
 
+    @Test("a message is split into words on its bytes when it is ASCII, as on its characters otherwise",
+          arguments: ["A is healthy", " A\tis\r\nready. ", "A  is\u{0B}up", "A is", "A is healthy now", "\u{1C}A is up",
+                      "Zoë is healthy", "A\u{00A0}is healthy", "A\u{2003}is\u{0085}up", ""])
+    func messageWords(message: String) {
+        #expect(HealthReply.words(of: message) == message.split(whereSeparator: \.isWhitespace))
+        #expect(HealthReply.agentNamed(byMessage: message) == Self.namedByCharacters(message))
+    }
+
+    /// The message rule on Swift characters (the reference for the byte split).
+    static func namedByCharacters(_ message: String) -> String? {
+        let words = message.split(whereSeparator: \.isWhitespace)
+        guard words.count == 3, words[1].lowercased() == "is" else { return nil }
+        let state = HealthReply.trimmed(words[2].lowercased(), dropping: \.isPunctuation)
+        return HealthReply.messageStates.contains(state) ? String(words[0]) : nil
+    }
+
     @Test("any field giving its own name wins over another name elsewhere")
     func anyOwnNameWins() {
         #expect(Self.interpret(#"{"status": "ok", "agent": "TieredResponder", "message": "Registry is healthy"}"#) == .healthy)

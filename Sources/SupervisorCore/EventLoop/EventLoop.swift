@@ -30,6 +30,8 @@ final class EventLoop<Tag> {
         var tag: Tag
         /// For a ZeroMQ socket (registered by its `ZMQ_FD`): the socket whose `ZMQ_EVENTS` decide.
         var socket: ZMQSocket?
+        /// A socket that receives only the one answer to what its owner sent (see `add`).
+        var answersOnly = false
     }
 
     private let epoll: Int32
@@ -62,15 +64,23 @@ final class EventLoop<Tag> {
 
     /// Watches a ZeroMQ socket for messages until `remove` (which must come before the socket
     /// is closed). It is checked at the next wait, so what arrived before is not missed.
-    func add(_ socket: ZMQSocket, tag: Tag) throws {
+    ///
+    /// `answersOnly`: the socket receives nothing but the one answer to each request its owner
+    /// sends, and its handler takes that answer (a health probe's REQ socket). Each `ZMQ_EVENTS`
+    /// read costs libzmq a `getpid` and a `poll` (and a `read` when commands wait), so such a
+    /// socket is not asked again after its handler ran, nor when it is added again while
+    /// registered (right after a send, which cannot have consumed the notification of the answer
+    /// to the request it sends): its answer comes with an edge of its own.
+    func add(_ socket: ZMQSocket, tag: Tag, answersOnly: Bool = false) throws {
         let fd = try socket.notificationDescriptor()
-        if registrations[fd]?.socket !== socket {
+        let registered = registrations[fd]?.socket === socket
+        if !registered {
             if let old = registrations[fd]?.socket { socketDescriptors[ObjectIdentifier(old)] = nil }
             try control(fd, events: cspawn_epoll_in())
         }
-        registrations[fd] = Registration(tag: tag, socket: socket)
+        registrations[fd] = Registration(tag: tag, socket: socket, answersOnly: answersOnly)
         socketDescriptors[ObjectIdentifier(socket)] = fd
-        recheckList.insert(fd)
+        if !(registered && answersOnly) { recheckList.insert(fd) }
     }
 
     /// Adds `fd` to epoll, or changes its events when it is there already. A descriptor closed
@@ -152,7 +162,7 @@ final class EventLoop<Tag> {
             guard let registration = registrations[fd] else { continue }
             ready.append(registration.tag)
             // Its handler may stop at a batch limit, or send: look again next time.
-            recheckList.insert(fd)
+            if !registration.answersOnly { recheckList.insert(fd) }
         }
         return ready
     }

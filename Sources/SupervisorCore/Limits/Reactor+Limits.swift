@@ -64,6 +64,7 @@ extension Reactor {
             releaseCgroup(of: agent)
             figures[agent] = nil
             cpuMarks[agent] = nil
+            watchdogPace.forget(agent)
         }
         // The kernel's OOM kill is a SIGKILL (or, seen through a shell, exit 137) while the
         // cgroup's oom_kill counter rose since the supervisor last sent SIGKILL itself.
@@ -81,13 +82,15 @@ extension Reactor {
         oomKillsAtOwnKill[agent] = limiter.oomKills(cgroup)
     }
 
-    /// Samples every running agent from /proc (and its cgroup); the watchdog acts on memory.
+    /// Samples every running agent from /proc (and its cgroup), after taking in orphans; the
+    /// watchdog acts on memory. Between full samples only the watchdog's close agents are read.
     func sampleResources(now: TimeInterval) {
         guard now >= nextFullSampleAt else {
             checkWatchdog()
             return
         }
         nextFullSampleAt = now + options.metricsInterval
+        adoptOrphans()
         let running = model.order.filter { model.runtimes[$0]?.pid != nil }
         let ungrouped = Set(running.filter { cgroups[$0] == nil }.compactMap { model.runtimes[$0]?.pid })
         let groups = ProcessSampler.members(ofGroups: ungrouped)
@@ -117,17 +120,25 @@ extension Reactor {
     }
 
     /// Between full samples, the watchdog reads only the resident memory of the processes the
-    /// last full sample found for each agent it guards (one small /proc file each).
+    /// last full sample found for each agent close to its limit (`MemoryWatchdogPace`; one
+    /// small /proc file each): O(close agents) per tick.
     private func checkWatchdog() {
-        for agent in model.order where enforcement(for: agent) == .watchdog && model.specs[agent]?.limits.memory != nil {
-            guard let pid = model.runtimes[agent]?.pid else { continue }
+        for agent in watchdogPace.close {
+            guard let pid = model.runtimes[agent]?.pid else {
+                watchdogPace.forget(agent)
+                continue
+            }
             enforceWatchdog(agent, rss: ProcessSampler.residentBytes(sampledMembers[agent] ?? [pid]))
         }
     }
 
     private func enforceWatchdog(_ agent: String, rss: UInt64) {
-        guard enforcement(for: agent) == .watchdog, let limit = model.specs[agent]?.limits.memory, rss > limit,
-              let state = model.runtimes[agent]?.state, state == .starting || state == .ready else { return }
+        guard enforcement(for: agent) == .watchdog, let limit = model.specs[agent]?.limits.memory else {
+            watchdogPace.forget(agent)
+            return
+        }
+        watchdogPace.note(agent, rss: rss, limit: limit)
+        guard rss > limit, let state = model.runtimes[agent]?.state, state == .starting || state == .ready else { return }
         log.note("\(agent): memory \(Quantity.describe(bytes: rss)) above its limit \(Quantity.describe(bytes: limit)); restarting it (watchdog)")
         feed(.memoryLimitExceeded(agent: agent, rss: rss, limit: limit))
     }

@@ -94,7 +94,7 @@ extension ProbeRunner {
         if let adopted, let answer = adopted.answer {
             if case .zmq(let socket) = adopted.wait {
                 // It answered, so it is not stuck: the next probes of this port reuse it.
-                idleSockets.removeValue(forKey: agent)?.socket.close()
+                closeIdleSocket(of: agent)
                 idleSockets[agent] = (flight.generation, adopted.port, socket)
             }
             return Result(agent: agent, generation: flight.generation, outcome: answer, discoveredPort: adopted.port)

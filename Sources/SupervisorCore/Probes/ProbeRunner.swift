@@ -10,7 +10,10 @@ import SupervisorModel
 ///
 /// ZeroMQ probes keep their REQ socket between probes of one process generation while it keeps
 /// answering (a REQ socket is only stuck after a timeout; then it is dropped and a fresh one is
-/// made), so the fast start-up polling costs no new TCP connection per probe.
+/// made), so the fast start-up polling costs no new TCP connection per probe. A kept socket also
+/// stays registered with the event loop until it is closed, so a probe costs no `epoll_ctl`:
+/// between probes its notifications only make the loop read `ZMQ_EVENTS` (a REQ socket with no
+/// request out receives nothing; should a message ever be there, it is dropped).
 ///
 /// With `health.discover`, a probe of the configured port that gets no answer (a zmq timeout,
 /// a refused or failed tcp connect) or an answer from another agent goes on as a discovery
@@ -141,13 +144,21 @@ final class ProbeRunner {
         watch(flight.wait, for: agent)
     }
 
-    /// Ends the agent's probe: unwatched and without a deadline, nothing closed yet.
+    /// Ends the agent's probe: without a deadline, nothing closed yet, and unwatched unless
+    /// `keepingWatched` (a REQ socket that answered, kept registered while it is idle).
     @discardableResult
-    func takeFlight(_ agent: String) -> Flight? {
+    func takeFlight(_ agent: String, keepingWatched: Bool = false) -> Flight? {
         guard let flight = flights.removeValue(forKey: agent) else { return nil }
         deadlines.cancel(agent)
-        unwatch(flight.wait)
+        if !keepingWatched { unwatch(flight.wait) }
         return flight
+    }
+
+    /// Closes the agent's idle socket (unwatched first), if it has one.
+    func closeIdleSocket(of agent: String) {
+        guard let idle = idleSockets.removeValue(forKey: agent) else { return }
+        loop?.remove(idle.socket)
+        idle.socket.close()
     }
 
     /// Registers what `wait` waits on with the loop. Should epoll refuse it (out of memory),
@@ -155,7 +166,7 @@ final class ProbeRunner {
     func watch(_ wait: Wait, for agent: String) {
         guard let loop else { return }
         switch wait {
-        case .zmq(let socket): try? loop.add(socket, tag: .probe(agent))
+        case .zmq(let socket): try? loop.add(socket, tag: .probe(agent), answersOnly: true)
         case .tcp(let fd): if fd >= 0 { try? loop.add(fd, .writable, tag: .probe(agent)) }
         case .exec(_, let pidfd): try? loop.add(pidfd, tag: .probe(agent))
         case .discovery(let candidates):
@@ -202,7 +213,12 @@ final class ProbeRunner {
 
     /// The agent's probe has an event: finish it if it is complete.
     func complete(_ agent: String) -> Result? {
-        guard let flight = flights[agent] else { return nil }
+        guard let flight = flights[agent] else {
+            // An idle socket stays watched: drop whatever it holds, or the loop would report it
+            // again at every wait.
+            if let idle = idleSockets[agent]?.socket { while (try? idle.receiveMessage(dontWait: true)) != nil {} }
+            return nil
+        }
         let outcome: ProbeOutcome
         switch flight.wait {
         case .zmq(let socket):
@@ -210,7 +226,7 @@ final class ProbeRunner {
             outcome = HealthReply.interpret(
                 reply.last ?? [], healthy: flight.spec.health.healthyStatus, notReady: flight.spec.health.notReadyStatus,
                 expecting: Self.expectation(flight.spec, port: flight.port ?? 0))
-            takeFlight(agent)
+            takeFlight(agent, keepingWatched: true)
             idleSockets[agent] = (flight.generation, flight.port ?? 0, socket)
         case .tcp(let fd):
             // An event of another poll item of this agent (a discovery round) may arrive while
@@ -263,10 +279,7 @@ final class ProbeRunner {
     /// Drops the agent's probe and sockets (the process is gone, or a new probe replaces it).
     func forget(_ agent: String, keepIdleSocketOf generation: Int? = nil) {
         if let flight = takeFlight(agent) { Self.release(flight.wait) }
-        if let idle = idleSockets[agent], idle.generation != generation {
-            idle.socket.close()
-            idleSockets[agent] = nil
-        }
+        if let idle = idleSockets[agent], idle.generation != generation { closeIdleSocket(of: agent) }
     }
 
     /// Closes what a probe waits on (a hanging health command is killed and reaped).
@@ -293,9 +306,12 @@ final class ProbeRunner {
     }
 
     func reusableSocket(for agent: String, generation: Int, address: String, port: Int) throws -> ZMQSocket {
-        if let idle = idleSockets.removeValue(forKey: agent) {
-            if idle.generation == generation && idle.port == port { return idle.socket }
-            idle.socket.close()
+        if let idle = idleSockets[agent] {
+            if idle.generation == generation && idle.port == port {
+                idleSockets[agent] = nil
+                return idle.socket
+            }
+            closeIdleSocket(of: agent)
         }
         let first = socketGenerations[agent] != generation
         socketGenerations[agent] = generation

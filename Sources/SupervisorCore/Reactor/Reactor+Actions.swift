@@ -21,7 +21,8 @@ extension Reactor {
             }
         case .setTimer(let key, let after):
             let now = MonotonicClock.now()
-            timers.set(key, at: now + after)
+            // Probes due close together go out in one wake-up (at most 5 % of the interval late).
+            timers.set(key, at: key.kind == .probe ? TimerSlack.deadline(after: after, now: now) : now + after)
             // A start holding a slot: free it as soon as the start goes quiet.
             if key.kind == .startSettled {
                 startQuiet.watch(key, now: now)

@@ -50,7 +50,6 @@ extension Reactor {
         for deadline in due {
             switch deadline {
             case .sample:
-                adoptOrphans()
                 sampleResources(now: now)
                 settleLogs()
                 deadlines.set(.sample, at: now + sampleInterval)

@@ -35,6 +35,8 @@ public final class Reactor {
     var cpuMarks: [String: (at: TimeInterval, seconds: Double)] = [:]
     var sampledMembers: [String: [Int32]] = [:]
     var nextFullSampleAt = MonotonicClock.now()
+    /// The agents the memory watchdog reads between full samples.
+    var watchdogPace = MemoryWatchdogPace()
     var remoteWatchers: [RemoteHostWatcher] = []
     /// Orphaned descendants of agents (when `containDescendants`).
     let orphans: OrphanTable?

@@ -57,6 +57,16 @@ struct ProcFile {
         return value
     }
 
+    /// How many descriptors the process has open: since Linux 6.2 the size `stat` gives for
+    /// /proc/<pid>/fd, one system call; on older kernels (size 0) its entries are counted.
+    /// nil when the process is gone or its descriptors cannot be read.
+    static func descriptorCount(_ pid: Int32) -> Int? {
+        let path = "/proc/\(pid)/fd"
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_size > 0 ? Int(info.st_size) : entryCount(path)
+    }
+
     /// How many entries a /proc directory has (open descriptors in /proc/<pid>/fd), without
     /// `.` and `..`; nil when it cannot be opened.
     static func entryCount(_ path: String) -> Int? {

@@ -6,56 +6,61 @@ public protocol HeapOrdered {
 /// A binary heap: `push` and `popTop` cost O(log n), `top` O(1). The one heap of the project:
 /// the start queue (`StartGate`), every deadline of the reactor (`DeadlineQueue`) and the fake
 /// reactor of `model-bench` use it.
+///
+/// Everything is `@inlinable`, so the reactor's module specializes the heap for its element
+/// types: unspecialized generic code (witness tables, metadata look-ups at every call) cost the
+/// idle daemon several per cent of its CPU in heap operations alone.
 public struct BinaryHeap<Element: HeapOrdered> {
+    @usableFromInline var storage: [Element] = []
+
+    @inlinable public init() {}
+
     /// In heap order (not sorted): for a scan of every element.
-    public private(set) var elements: [Element] = []
+    @inlinable public var elements: [Element] { storage }
+    @inlinable public var top: Element? { storage.first }
+    @inlinable public var count: Int { storage.count }
+    @inlinable public var isEmpty: Bool { storage.isEmpty }
 
-    public init() {}
-
-    public var top: Element? { elements.first }
-    public var count: Int { elements.count }
-    public var isEmpty: Bool { elements.isEmpty }
-
-    public mutating func push(_ element: Element) {
-        elements.append(element)
-        var child = elements.count - 1
+    @inlinable public mutating func push(_ element: Element) {
+        storage.append(element)
+        var child = storage.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
-            guard Element.comesBefore(elements[child], elements[parent]) else { return }
-            elements.swapAt(child, parent)
+            guard Element.comesBefore(storage[child], storage[parent]) else { return }
+            storage.swapAt(child, parent)
             child = parent
         }
     }
 
     /// Removes and returns the top element.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func popTop() -> Element? {
-        guard !elements.isEmpty else { return nil }
-        elements.swapAt(0, elements.count - 1)
-        let top = elements.removeLast()
+        guard !storage.isEmpty else { return nil }
+        storage.swapAt(0, storage.count - 1)
+        let top = storage.removeLast()
         siftDown(0)
         return top
     }
 
-    /// Keeps only the elements `isIncluded` accepts: O(n) (for dropping stale entries at once).
-    public mutating func filter(_ isIncluded: (Element) -> Bool) {
-        elements.removeAll { !isIncluded($0) }
-        for index in stride(from: elements.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+    /// Keeps only the storage `isIncluded` accepts: O(n) (for dropping stale entries at once).
+    @inlinable public mutating func filter(_ isIncluded: (Element) -> Bool) {
+        storage.removeAll { !isIncluded($0) }
+        for index in stride(from: storage.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
     }
 
-    public mutating func removeAll() {
-        elements.removeAll()
+    @inlinable public mutating func removeAll() {
+        storage.removeAll()
     }
 
-    private mutating func siftDown(_ start: Int) {
+    @inlinable mutating func siftDown(_ start: Int) {
         var parent = start
         while true {
             let left = 2 * parent + 1, right = left + 1
             var first = parent
-            if left < elements.count && Element.comesBefore(elements[left], elements[first]) { first = left }
-            if right < elements.count && Element.comesBefore(elements[right], elements[first]) { first = right }
+            if left < storage.count && Element.comesBefore(storage[left], storage[first]) { first = left }
+            if right < storage.count && Element.comesBefore(storage[right], storage[first]) { first = right }
             guard first != parent else { return }
-            elements.swapAt(parent, first)
+            storage.swapAt(parent, first)
             parent = first
         }
     }

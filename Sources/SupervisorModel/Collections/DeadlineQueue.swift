@@ -6,24 +6,31 @@ import Foundation
 /// deadlines come up in the order they were set. Every deadline of the reactor lives in one of
 /// these: the model's timers, the in-flight probes' and the reactor's own periodic work.
 public struct DeadlineQueue<Key: Hashable> {
-    private struct Entry: HeapOrdered {
-        var deadline: TimeInterval
-        var key: Key
-        var serial: Int
+    @usableFromInline struct Entry: HeapOrdered {
+        @usableFromInline var deadline: TimeInterval
+        @usableFromInline var key: Key
+        @usableFromInline var serial: Int
 
-        static func comesBefore(_ lhs: Entry, _ rhs: Entry) -> Bool {
+        @inlinable init(deadline: TimeInterval, key: Key, serial: Int) {
+            self.deadline = deadline
+            self.key = key
+            self.serial = serial
+        }
+
+        @inlinable static func comesBefore(_ lhs: Entry, _ rhs: Entry) -> Bool {
             lhs.deadline != rhs.deadline ? lhs.deadline < rhs.deadline : lhs.serial < rhs.serial
         }
     }
 
-    private var heap = BinaryHeap<Entry>()
-    private var current: [Key: Int] = [:]
-    private var serial = 0
+    // `@inlinable` throughout, as `BinaryHeap`: the reactor's module specializes it for its keys.
+    @usableFromInline var heap = BinaryHeap<Entry>()
+    @usableFromInline var current: [Key: Int] = [:]
+    @usableFromInline var serial = 0
 
-    public init() {}
+    @inlinable public init() {}
 
     /// Sets (or replaces) the deadline of `key`.
-    public mutating func set(_ key: Key, at deadline: TimeInterval) {
+    @inlinable public mutating func set(_ key: Key, at deadline: TimeInterval) {
         serial += 1
         current[key] = serial
         heap.push(Entry(deadline: deadline, key: key, serial: serial))
@@ -32,26 +39,26 @@ public struct DeadlineQueue<Key: Hashable> {
     }
 
     /// Forgets the deadline of `key`, if any.
-    public mutating func cancel(_ key: Key) {
+    @inlinable public mutating func cancel(_ key: Key) {
         current[key] = nil
     }
 
     /// Whether `key` has a deadline.
-    public func contains(_ key: Key) -> Bool {
+    @inlinable public func contains(_ key: Key) -> Bool {
         current[key] != nil
     }
 
     /// How many keys have a deadline.
-    public var count: Int { current.count }
+    @inlinable public var count: Int { current.count }
 
     /// The earliest live deadline.
-    public mutating func nextDeadline() -> TimeInterval? {
+    @inlinable public mutating func nextDeadline() -> TimeInterval? {
         dropStale()
         return heap.top?.deadline
     }
 
     /// Removes and returns the earliest key if its deadline is at or before `now`.
-    public mutating func popDue(now: TimeInterval) -> Key? {
+    @inlinable public mutating func popDue(now: TimeInterval) -> Key? {
         dropStale()
         guard let first = heap.top, first.deadline <= now else { return nil }
         heap.popTop()
@@ -59,7 +66,7 @@ public struct DeadlineQueue<Key: Hashable> {
         return first.key
     }
 
-    private mutating func dropStale() {
+    @inlinable mutating func dropStale() {
         while let first = heap.top, current[first.key] != first.serial { heap.popTop() }
     }
 }

@@ -43,8 +43,10 @@ public enum HealthReply {
         }
 
         func accepts(_ name: String) -> Bool {
+            // The usual answer names the agent exactly: no normalizing then.
+            if name == agent { return true }
             let wanted = HealthReply.normalized(name)
-            return ([agent] + aliases).contains { HealthReply.normalized($0) == wanted }
+            return HealthReply.normalized(agent) == wanted || aliases.contains { HealthReply.normalized($0) == wanted }
         }
     }
 
@@ -53,16 +55,17 @@ public enum HealthReply {
     public static func interpret(
         _ bytes: [UInt8], healthy: [String], notReady: [String], expecting: Expectation? = nil
     ) -> ProbeOutcome {
-        interpret(bytes, healthySet: Set(healthy), notReadySet: Set(notReady), expecting: expecting)
+        // A handful of words: looked up in place rather than hashed into a set at every probe.
+        interpret(bytes, isHealthy: { healthy.contains($0) }, isNotReady: { notReady.contains($0) }, expecting: expecting)
     }
 
     /// The outcome for a reply's bytes, with the legacy status words.
     public static func interpret(_ bytes: [UInt8], expecting: Expectation? = nil) -> ProbeOutcome {
-        interpret(bytes, healthySet: healthy, notReadySet: notReady, expecting: expecting)
+        interpret(bytes, isHealthy: { healthy.contains($0) }, isNotReady: { notReady.contains($0) }, expecting: expecting)
     }
 
     private static func interpret(
-        _ bytes: [UInt8], healthySet: Set<String>, notReadySet: Set<String>, expecting: Expectation?
+        _ bytes: [UInt8], isHealthy: (String) -> Bool, isNotReady: (String) -> Bool, expecting: Expectation?
     ) -> ProbeOutcome {
         guard let object = JSONValue.parse(bytes)?.object else {
             let preview = String(decoding: bytes.prefix(80), as: UTF8.self)
@@ -78,9 +81,9 @@ public enum HealthReply {
             return .unhealthy("reply has no status field")
         }
         let lowered = status.lowercased()
-        if healthySet.contains(lowered) { return .healthy }
+        if isHealthy(lowered) { return .healthy }
         let message = object["message"]?.string.map { ": \($0)" } ?? ""
-        if notReadySet.contains(lowered) { return .notReady("status \(status)\(message)") }
+        if isNotReady(lowered) { return .notReady("status \(status)\(message)") }
         return .unhealthy("status \(status)\(message)")
     }
 
@@ -94,11 +97,19 @@ public enum HealthReply {
     /// `X` for a message of the form "X is healthy" (or running, ready, initializing, ...):
     /// three words, the second "is", the third a state word; nil for any other message.
     static func agentNamed(byMessage message: String) -> String? {
-        let words = message.split(whereSeparator: \.isWhitespace)
+        let words = Self.words(of: message)
         guard words.count == 3, words[1].lowercased() == "is" else { return nil }
         let state = trimmed(words[2].lowercased(), dropping: \.isPunctuation)
         guard messageStates.contains(state) else { return nil }
         return String(words[0])
+    }
+
+    /// The words of `text`, split at white space. An ASCII text (the usual reply) is split on
+    /// its bytes, the same split without walking grapheme clusters: in ASCII exactly tab, line
+    /// feed, vertical tab, form feed, carriage return and space are white space.
+    static func words(of text: String) -> [Substring] {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(whereSeparator: \.isWhitespace) }
+        return text.utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0D).contains($0) }).map { Substring($0) }
     }
 
     /// Names compare trimmed and case-insensitively.
