@@ -26,8 +26,12 @@ final class CgroupLimiter {
         return .cgroupV1
     }
 
-    private init(layout: Layout) {
+    /// cgroup v2: the cgroup the supervisor was started in, and the leaf it moved itself into.
+    let delegation: CgroupV2Delegation.Subtree?
+
+    private init(layout: Layout, delegation: CgroupV2Delegation.Subtree? = nil) {
         self.layout = layout
+        self.delegation = delegation
     }
 
     /// A limiter for the best writable hierarchy (v2 with memory, cpu and pids; else v1), or
@@ -36,11 +40,12 @@ final class CgroupLimiter {
         let leaf = "supervisor/\(host).\(instance)"
         var reasons: [String] = []
         if let v2 = mounts.v2 {
-            let wanted: Set<String> = ["memory", "cpu", "pids"]
+            let wanted = Set(CgroupV2Delegation.controllers)
             if wanted.isSubset(of: v2.controllers) {
-                let base = v2.mount + "/" + leaf
-                if prepareV2(mount: v2.mount, leaf: leaf) { return .success(CgroupLimiter(layout: .v2(base))) }
-                reasons.append("cgroup v2 at \(v2.mount) is not writable")
+                switch CgroupV2Delegation.prepare(mount: v2.mount, ownPath: mounts.ownPaths[""] ?? "/", tag: "\(host).\(instance)") {
+                case .success(let subtree): return .success(CgroupLimiter(layout: .v2(subtree.base), delegation: subtree))
+                case .failure(let unavailable): reasons.append(unavailable.reason)
+                }
             } else {
                 reasons.append("cgroup v2 at \(v2.mount) lacks \(wanted.subtracting(v2.controllers).sorted().joined(separator: ", "))")
             }
@@ -65,17 +70,6 @@ final class CgroupLimiter {
     /// Why cgroups cannot be used.
     struct LimiterUnavailable: Error {
         var reason: String
-    }
-
-    // v2 delegates controllers level by level through cgroup.subtree_control.
-    private static func prepareV2(mount: String, leaf: String) -> Bool {
-        var path = mount
-        for component in leaf.split(separator: "/") {
-            guard CgroupFile.write(path + "/cgroup.subtree_control", "+memory +cpu +pids") else { return false }
-            path += "/" + component
-            if (try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)) == nil { return false }
-        }
-        return CgroupFile.write(path + "/cgroup.subtree_control", "+memory +cpu +pids")
     }
 
     /// The host subtree's directories (one per hierarchy).
@@ -162,7 +156,7 @@ final class CgroupLimiter {
     /// Every process in the cgroup.
     func processes(_ cgroup: AgentCgroup) -> [Int32] {
         guard let first = cgroup.directories.first,
-              let text = try? String(contentsOfFile: first + "/cgroup.procs", encoding: .utf8) else { return [] }
+              let text = ProcFile.wholeText(first + "/cgroup.procs") else { return [] }
         return text.split(separator: "\n").compactMap { Int32($0) }
     }
 
