@@ -48,14 +48,15 @@ EOF
     check delegated-down-clean "after down, cgroups under $delegated/supervisor: $(cgroups_in "$delegated/supervisor") (the supervisor's own emptied leaf stays)" \
         test ! -e "$subtree"
 
-    # stop, restart and down, started in a fresh delegated cgroup (one that hands controllers
-    # down takes no new process, as a service's next start gets a new one from systemd).
+    # stop, restart, SIGKILL + up and down, started in a fresh delegated cgroup (one that hands
+    # controllers down takes no new process: a service's next start gets a new one from systemd).
     mkdir -p "$cgroup_root/delegated-lifecycle"
     check_lifecycle_from_root delegated "$cgroup_root/delegated-lifecycle"
     check delegated-root-still-untouched "$cgroup_root/supervisor exists: $(test -e "$cgroup_root/supervisor" && echo yes || echo no)" \
         test ! -e "$cgroup_root/supervisor"
     remove_cgroup_tree "$delegated"
     remove_cgroup_tree "$cgroup_root/delegated-lifecycle"
+    remove_cgroup_tree "$cgroup_root/delegated-lifecycle-next"
 }
 
 # A delegated cgroup that holds another process besides the supervisor cannot hand controllers

@@ -59,25 +59,22 @@ check_lifecycle_from_root() {
         eval '[ -n "$escaped" ] && wait_for 60 dead "$escaped" && [ -n "$new_pid" ] && grep -qx "$new_pid" "$subtree/stray/cgroup.procs"'
 
     # SIGKILL of the supervisor: the agents die (parent-death signal); what left their process
-    # groups stays in the stale cgroups until the next `up` of the folder kills it.
-    local stray_escaped loose_escaped
-    if [ -n "$cgroup" ]; then
-        # A cgroup that hands controllers down takes no process, so no second supervisor can
-        # start in it; systemd, for its part, kills a unit's whole cgroup when its main process dies.
-        result SKIP "$prefix-up-after-sigkill-cleans" "a delegated cgroup with controllers enabled accepts no new supervisor (EBUSY); checked from the root"
-    else
-        stray_escaped="$(escaped_of "$subtree" stray)"
-        loose_escaped="$(escaped_of "$subtree" loose)"
-        kill -9 "$supervisor_pid"
-        wait_for 30 dead "$supervisor_pid"
-        check "$prefix-sigkill-leaves-stale" "after SIGKILL: stale $(ls -d "$subtree"/*/ 2>/dev/null | xargs -n1 basename 2>/dev/null | tr '\n' ' ')" \
-            test -d "$subtree/stray"
-        : >"$log"
-        start_supervisor "$cgroup"
-        wait_for 120 logged "ready: 3/3"
-        check "$prefix-up-after-sigkill-cleans" "$(log_line 'removed stale cgroups' | sed 's/^[^ ]* //'); setsid sleeps $stray_escaped $loose_escaped" \
-            eval 'logged "removed stale cgroups" && wait_for 30 dead "$stray_escaped" && wait_for 30 dead "$loose_escaped"'
-    fi
+    # groups stays in the stale cgroups until the next `up` of the folder kills it. Delegated,
+    # the next supervisor starts in a new cgroup (one that hands controllers down takes no new
+    # process; a new systemd scope is a new cgroup) and finds the old subtree all the same.
+    local stray_escaped loose_escaped next_cgroup="$cgroup" old_subtree="$subtree"
+    if [ -n "$cgroup" ]; then next_cgroup="$cgroup-next" && mkdir -p "$next_cgroup"; fi
+    stray_escaped="$(escaped_of "$subtree" stray)"
+    loose_escaped="$(escaped_of "$subtree" loose)"
+    kill -9 "$supervisor_pid"
+    wait_for 30 dead "$supervisor_pid"
+    check "$prefix-sigkill-leaves-stale" "after SIGKILL: stale $(cgroups_in "$subtree")" test -d "$subtree/stray"
+    : >"$log"
+    start_supervisor "$next_cgroup"
+    wait_for 120 logged "ready: 3/3"
+    subtree="$(subtree_of_log)"
+    check "$prefix-up-after-sigkill-cleans" "$(log_line 'removed stale cgroups' | sed 's/^[^ ]* //'); setsid sleeps $stray_escaped $loose_escaped; $old_subtree(.daemon) left: $(ls -d "$old_subtree" "$old_subtree.daemon" 2>/dev/null | wc -l)" \
+        eval 'logged "removed stale cgroups" && wait_for 30 dead "$stray_escaped" && wait_for 30 dead "$loose_escaped" && { [ "$old_subtree" = "$subtree" ] || test ! -e "$old_subtree" -a ! -e "$old_subtree.daemon"; }'
 
     # down: every agent's cgroup killed, the host subtree removed.
     stray_escaped="$(escaped_of "$subtree" stray)"

@@ -39,6 +39,9 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
         || skip "apt-get install qemu-system-x86 failed"
 fi
 mkdir -p "$cache"
+# One run at a time per folder: a second would rebuild the share under the first one's guest.
+exec 9>"$cache/lock"
+flock -w "$timeout_seconds" 9 || { echo "test-cgroup-v2: another run in $repo holds $cache/lock"; exit 1; }
 if [ ! -f "$cache/kernel-package" ] || [ ! -d "$cache/modules" ] || [ ! -x "$cache/busybox" ]; then
     command -v apt-get >/dev/null || skip "no apt-get to fetch the guest's kernel"
     kernel_package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')

@@ -176,8 +176,23 @@ final class CgroupLimiter {
     /// Removes agent cgroups left by a dead supervisor of this run folder (killing what still
     /// runs in them); returns the agents found.
     func removeStale() -> [String] {
+        var found = removeAgentCgroups(under: hostDirectories)
+        // cgroup v2: a predecessor started in another cgroup left its subtree there.
+        if let delegation {
+            for base in CgroupV2Delegation.subtreesElsewhere(like: delegation) {
+                // A `.daemon` leaf held only the dead supervisor: it is empty.
+                if !base.hasSuffix(".daemon") { found.formUnion(removeAgentCgroups(under: [base])) }
+                rmdir(base)
+            }
+        }
+        return found.sorted()
+    }
+
+    /// Kills and removes every agent cgroup in the host subtree directories `bases`; returns
+    /// the agents found.
+    private func removeAgentCgroups(under bases: [String]) -> Set<String> {
         var found: Set<String> = []
-        for base in hostDirectories {
+        for base in bases {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] {
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: base + "/" + name, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -185,14 +200,14 @@ final class CgroupLimiter {
                 }
             }
         }
-        for name in found { remove(cgroupOf(name)) }
-        return found.sorted()
+        for name in found { remove(AgentCgroup(directories: bases.map { $0 + "/" + name })) }
+        return found
     }
 
     /// Removes the host subtree at shutdown. The shared `supervisor/` folder stays: another
     /// supervisor may be creating its own subtree in it right now.
     func removeHostSubtree() {
-        _ = removeStale()
+        _ = removeAgentCgroups(under: hostDirectories)
         for base in hostDirectories { rmdir(base) }
     }
 

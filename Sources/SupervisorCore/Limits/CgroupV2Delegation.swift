@@ -19,6 +19,8 @@ enum CgroupV2Delegation {
 
     /// The prepared host subtree.
     struct Subtree {
+        /// The cgroup2 mount point.
+        var mount: String
         /// `<...>/supervisor/<host>.<tag>`.
         var base: String
         /// The cgroup the supervisor was started in.
@@ -72,7 +74,31 @@ enum CgroupV2Delegation {
               makeDirectory(base), enabled(base) || CgroupFile.write(base + "/cgroup.subtree_control", enable) else {
             return .failure(.init(reason: "cgroup v2 at \(own) is not writable (\(String(cString: strerror(errno))))"))
         }
-        return .success(Subtree(base: base, own: own, daemonLeaf: daemonLeaf))
+        return .success(Subtree(mount: mount, base: base, own: own, daemonLeaf: daemonLeaf))
+    }
+
+    /// Host subtrees of the same `<host>.<tag>` as `subtree` under other cgroups, and their
+    /// `.daemon` leaves: those of a dead predecessor of the same run folder that was started
+    /// elsewhere (a new systemd scope gets a new cgroup), found by walking the hierarchy (a few
+    /// hundred folders on a systemd machine).
+    static func subtreesElsewhere(like subtree: Subtree) -> [String] {
+        let tag = (subtree.base as NSString).lastPathComponent
+        let ours = [subtree.base, subtree.base + ".daemon"]
+        var found: [String] = []
+        var pending = [(subtree.mount, 0)]
+        while let (directory, depth) = pending.popLast() {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+                let path = directory + "/" + name
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+                if (name == tag || name == tag + ".daemon") && directory.hasSuffix("/supervisor") {
+                    if !ours.contains(path) { found.append(path) }
+                } else if depth < 16 {
+                    pending.append((path, depth + 1))
+                }
+            }
+        }
+        return found.sorted()
     }
 
     /// Whether memory, cpu and pids are enabled for the cgroup's children already.
