@@ -268,7 +268,7 @@ enum CgroupV2Hierarchy {
     static let probe: Probe = {
         let result = find()
         if case .unavailable(let reason) = result {
-            print("CgroupLimiterTests: v2 test skipped: \(reason)")
+            print("CgroupLimiterTests: v2 test skipped: \(reason) (make test-cgroup-v2 runs the v2 path on a v2 kernel in a VM)")
         }
         return result
     }()

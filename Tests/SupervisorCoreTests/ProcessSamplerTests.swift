@@ -57,4 +57,23 @@ struct ProcessSamplerTests {
         let activity = StartActivity.sample(Int32.max, files: &files)
         #expect(activity == nil)
     }
+
+    @Test("wholeText reads a /proc file past its first 4 KB, where String(contentsOfFile:) stops")
+    func longProcFile() throws {
+        // A process whose environment is 64 KB: /proc/PID/environ holds all of it, unchanging.
+        let long = String(repeating: "x", count: 65_536)
+        let result = AgentLauncher.spawn(
+            path: "/bin/sleep", arguments: ["sleep", "100"], environment: ["LONG": long, "END": "here"], directory: nil,
+            stdout: -1, stderr: -1)
+        guard case .success(let (pid, pidfd)) = result else { throw SpawnFailed() }
+        let child = LaunchedChild(LaunchedProcess(pid: pid, pidfd: pidfd, stdout: -1, stderr: -1))
+        defer { child.cleanup() }
+        var files = ProcFile()
+        #expect(waitUntil { files.statFields(pid)?.first?.first == UInt8(ascii: "S") })
+        let text = try #require(ProcFile.wholeText("/proc/\(pid)/environ"))
+        let variables = text.split(separator: "\0").map(String.init)
+        #expect(variables.contains("LONG=" + long), "read \(text.utf8.count) bytes")
+        #expect(variables.contains("END=here"))
+        #expect(ProcFile.wholeText("/proc/\(Int32.max)/environ") == nil)
+    }
 }

@@ -12,6 +12,8 @@ public enum CgroupAvailability: Sendable, Equatable {
     case unavailable(reason: String)
 
     /// Probes with a throwaway host subtree (`supervisor/cgroup-probe.<pid>`), removed at once.
+    /// As `up` would, a process started in a delegated child cgroup v2 moves itself into the
+    /// leaf `supervisor/cgroup-probe.<pid>.daemon` of it first, and stays there.
     public static func probe() -> CgroupAvailability {
         switch CgroupLimiter.detect(host: "cgroup-probe", instance: String(getpid())) {
         case .success(let limiter):

@@ -26,8 +26,12 @@ final class CgroupLimiter {
         return .cgroupV1
     }
 
-    private init(layout: Layout) {
+    /// cgroup v2: the cgroup the supervisor was started in, and the leaf it moved itself into.
+    let delegation: CgroupV2Delegation.Subtree?
+
+    private init(layout: Layout, delegation: CgroupV2Delegation.Subtree? = nil) {
         self.layout = layout
+        self.delegation = delegation
     }
 
     /// A limiter for the best writable hierarchy (v2 with memory, cpu and pids; else v1), or
@@ -36,11 +40,12 @@ final class CgroupLimiter {
         let leaf = "supervisor/\(host).\(instance)"
         var reasons: [String] = []
         if let v2 = mounts.v2 {
-            let wanted: Set<String> = ["memory", "cpu", "pids"]
+            let wanted = Set(CgroupV2Delegation.controllers)
             if wanted.isSubset(of: v2.controllers) {
-                let base = v2.mount + "/" + leaf
-                if prepareV2(mount: v2.mount, leaf: leaf) { return .success(CgroupLimiter(layout: .v2(base))) }
-                reasons.append("cgroup v2 at \(v2.mount) is not writable")
+                switch CgroupV2Delegation.prepare(mount: v2.mount, ownPath: mounts.ownPaths[""] ?? "/", tag: "\(host).\(instance)") {
+                case .success(let subtree): return .success(CgroupLimiter(layout: .v2(subtree.base), delegation: subtree))
+                case .failure(let unavailable): reasons.append(unavailable.reason)
+                }
             } else {
                 reasons.append("cgroup v2 at \(v2.mount) lacks \(wanted.subtracting(v2.controllers).sorted().joined(separator: ", "))")
             }
@@ -65,17 +70,6 @@ final class CgroupLimiter {
     /// Why cgroups cannot be used.
     struct LimiterUnavailable: Error {
         var reason: String
-    }
-
-    // v2 delegates controllers level by level through cgroup.subtree_control.
-    private static func prepareV2(mount: String, leaf: String) -> Bool {
-        var path = mount
-        for component in leaf.split(separator: "/") {
-            guard CgroupFile.write(path + "/cgroup.subtree_control", "+memory +cpu +pids") else { return false }
-            path += "/" + component
-            if (try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)) == nil { return false }
-        }
-        return CgroupFile.write(path + "/cgroup.subtree_control", "+memory +cpu +pids")
     }
 
     /// The host subtree's directories (one per hierarchy).
@@ -162,7 +156,7 @@ final class CgroupLimiter {
     /// Every process in the cgroup.
     func processes(_ cgroup: AgentCgroup) -> [Int32] {
         guard let first = cgroup.directories.first,
-              let text = try? String(contentsOfFile: first + "/cgroup.procs", encoding: .utf8) else { return [] }
+              let text = ProcFile.wholeText(first + "/cgroup.procs") else { return [] }
         return text.split(separator: "\n").compactMap { Int32($0) }
     }
 
@@ -182,8 +176,23 @@ final class CgroupLimiter {
     /// Removes agent cgroups left by a dead supervisor of this run folder (killing what still
     /// runs in them); returns the agents found.
     func removeStale() -> [String] {
+        var found = removeAgentCgroups(under: hostDirectories)
+        // cgroup v2: a predecessor started in another cgroup left its subtree there.
+        if let delegation {
+            for base in CgroupV2Delegation.subtreesElsewhere(like: delegation) {
+                // A `.daemon` leaf held only the dead supervisor: it is empty.
+                if !base.hasSuffix(".daemon") { found.formUnion(removeAgentCgroups(under: [base])) }
+                rmdir(base)
+            }
+        }
+        return found.sorted()
+    }
+
+    /// Kills and removes every agent cgroup in the host subtree directories `bases`; returns
+    /// the agents found.
+    private func removeAgentCgroups(under bases: [String]) -> Set<String> {
         var found: Set<String> = []
-        for base in hostDirectories {
+        for base in bases {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] {
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: base + "/" + name, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -191,14 +200,14 @@ final class CgroupLimiter {
                 }
             }
         }
-        for name in found { remove(cgroupOf(name)) }
-        return found.sorted()
+        for name in found { remove(AgentCgroup(directories: bases.map { $0 + "/" + name })) }
+        return found
     }
 
     /// Removes the host subtree at shutdown. The shared `supervisor/` folder stays: another
     /// supervisor may be creating its own subtree in it right now.
     func removeHostSubtree() {
-        _ = removeStale()
+        _ = removeAgentCgroups(under: hostDirectories)
         for base in hostDirectories { rmdir(base) }
     }
 

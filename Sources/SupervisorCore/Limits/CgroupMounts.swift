@@ -14,7 +14,7 @@ struct CgroupMounts {
 
     static func read() -> CgroupMounts {
         var mounts = CgroupMounts()
-        let mountinfo = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        let mountinfo = ProcFile.wholeText("/proc/self/mountinfo") ?? ""
         for line in mountinfo.split(separator: "\n") {
             let halves = line.components(separatedBy: " - ")
             guard halves.count == 2 else { continue }
@@ -35,7 +35,7 @@ struct CgroupMounts {
                 continue
             }
         }
-        let membership = (try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? ""
+        let membership = ProcFile.wholeText("/proc/self/cgroup") ?? ""
         for line in membership.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3 else { continue }

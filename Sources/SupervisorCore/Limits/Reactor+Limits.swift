@@ -22,7 +22,7 @@ extension Reactor {
         switch CgroupLimiter.detect(host: options.host, instance: options.runTag) {
         case .success(let found):
             limiter = found
-            log.note("limits: \(found.enforcement.rawValue), a cgroup per agent, under \(found.hostDirectories.sorted().joined(separator: ", "))")
+            log.note("limits: \(found.enforcement.rawValue), a cgroup per agent, under \(found.hostDirectories.sorted().joined(separator: ", "))\(found.delegation?.note ?? "")")
             let stale = found.removeStale()
             if !stale.isEmpty {
                 log.note("limits: removed stale cgroups of a previous supervisor (and killed what ran in them): \(stale.joined(separator: ", "))")

@@ -12,7 +12,7 @@ struct PortUsage {
 
     init(running: [String: String]) {
         self.running = running
-        let texts = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+        let texts = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap(ProcFile.wholeText)
         listening = texts.isEmpty ? nil : texts.flatMap { ListeningPorts.parse($0) }
     }
 

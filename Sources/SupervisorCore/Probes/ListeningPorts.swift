@@ -57,8 +57,7 @@ enum ListeningPorts {
         var found: [ListeningSocket] = []
         for file in ["tcp", "tcp6"] {
             // The process's own network namespace (the same as the supervisor's, unless it moved).
-            let text = (try? String(contentsOfFile: "/proc/\(netOwner)/net/\(file)", encoding: .utf8))
-                ?? (try? String(contentsOfFile: "/proc/net/\(file)", encoding: .utf8)) ?? ""
+            let text = ProcFile.wholeText("/proc/\(netOwner)/net/\(file)") ?? ProcFile.wholeText("/proc/net/\(file)") ?? ""
             found += parse(text).filter { inodes.contains($0.inode) }
         }
         return found

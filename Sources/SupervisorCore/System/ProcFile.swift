@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reads small /proc files with plain system calls into a buffer the caller keeps, so that
-/// sampling hundreds of processes costs a few system calls each and no allocation per file.
+/// Reads /proc files with plain system calls: small ones into a buffer the caller keeps, so that
+/// sampling hundreds of processes costs a few system calls each and no allocation per file; long
+/// ones (`wholeText`) to their end.
 struct ProcFile {
     private var buffer = [UInt8](repeating: 0, count: 4096)
 
@@ -19,6 +20,29 @@ struct ProcFile {
             total += count
         }
         return buffer[0..<total]
+    }
+
+    /// The whole text of a /proc, /sys or cgroup file, read with plain system calls until end of
+    /// file; nil when it cannot be opened.
+    ///
+    /// Foundation's `String(contentsOfFile:)` trusts the size `stat` reports, which is 0 for these
+    /// files, and returns only the first read: about 4 KB. /proc/net/tcp of a busy machine (here,
+    /// 700 sockets: 100 KB), /proc/self/mountinfo with a few dozen mounts and the `cgroup.procs` of
+    /// a large cgroup are longer, so they must be read to the end.
+    static func wholeText(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { return nil }
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The fields of /proc/<pid>/stat after the command name (which may hold spaces and
