@@ -17,6 +17,17 @@ struct ProcessSamplerTests {
         #expect(ProcFile.number([]) == nil)
     }
 
+    @Test("a list of numbers longer than the read buffer is read to its end, its last number whole")
+    func longList() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("children")
+        let pids = (1...2000).map { 100_000 + $0 }
+        try (pids.map(String.init).joined(separator: " ") + " ").write(toFile: path, atomically: true, encoding: .utf8)
+        var files = ProcFile()
+        #expect(files.numbers(path) == pids.map(Int32.init))
+        #expect(ProcFile.numbers(in: ArraySlice("1 22\n333 x 4".utf8)) == [1, 22, 333, 4])
+    }
+
     @Test("a process whose name holds parentheses and spaces is read right, and so are its group, threads and descriptors")
     func awkwardName() throws {
         let directory = try TemporaryDirectory()

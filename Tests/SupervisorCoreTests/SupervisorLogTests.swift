@@ -43,7 +43,8 @@ struct SupervisorLogTests {
         log.note("alpha exited")
         log.note("alpha: ready -> starting")
         #expect(directory.read("supervisor.log") == "")
-        // A warning is appended on its own (only warnings are held when the file fails).
+        // A warning goes at once, after the notes before it (only warnings are held when the
+        // file fails, and what explains a crash is on disk).
         log.warn("warning: beta cannot be watched")
         log.note("alpha spawned pid 7")
         #expect(directory.read("supervisor.log")?.split(separator: "\n").count == 3)

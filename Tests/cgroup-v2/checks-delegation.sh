@@ -13,14 +13,7 @@ check_delegated() {
 
     # Limits in the delegated subtree: OOM kill reported as oom, cpu.max and pids.max written.
     new_run delegated-limits <<EOF
-defaults:
-  host: mainpc
-  health: {kind: none, start_period: 200ms}
-  restart: {backoff: {initial: 500ms, max: 2s}, max_restarts: 50, window: 1m}
-agents:
-  hog:
-    command: ["$agent_sim", "--memory", "20M", "--grow-memory", "30M"]
-    limits: {memory: 64M}
+$(hog_manifest)
   limited:
     command: ["/bin/sleep", "1000"]
     limits: {cpu: 0.5, pids: 50}
@@ -66,14 +59,7 @@ check_crowded_cgroup() {
     mkdir -p "$crowded"
     (echo "$BASHPID" >"$crowded/cgroup.procs" && exec sleep 1000) &
     local neighbour=$!
-    new_run crowded <<EOF
-agents:
-  capped:
-    host: mainpc
-    command: ["/bin/sleep", "1000"]
-    health: {kind: none, start_period: 200ms}
-    limits: {memory: 64M}
-EOF
+    new_run crowded <<<"$(capped_manifest)"
     wait_for 30 grep -qx "$neighbour" "$crowded/cgroup.procs"
     start_supervisor "$crowded"
     wait_for 120 logged "limits: "
@@ -97,14 +83,7 @@ check_undelegated_cgroup() {
     mkdir -p "$parent/inner"
     echo "-cpu -pids" >"$parent/cgroup.subtree_control" 2>/dev/null
     echo "+memory" >"$parent/cgroup.subtree_control"
-    new_run undelegated <<EOF
-agents:
-  capped:
-    host: mainpc
-    command: ["/bin/sleep", "1000"]
-    health: {kind: none, start_period: 200ms}
-    limits: {memory: 64M}
-EOF
+    new_run undelegated <<<"$(capped_manifest)"
     start_supervisor "$parent/inner"
     wait_for 120 logged "limits: "
     check undelegated-up-line "$(log_line 'limits: ' | sed 's/^[^ ]* //')" \

@@ -43,6 +43,33 @@ new_run() {
     log="$run/logs/mainpc/supervisor.log"
 }
 
+# hog_manifest: the head of a manifest whose `hog` agent outgrows its 64M memory limit and is
+# restarted quickly each time; the caller appends its other agents.
+hog_manifest() {
+    cat <<EOF
+defaults:
+  host: mainpc
+  health: {kind: none, start_period: 200ms}
+  restart: {backoff: {initial: 500ms, max: 2s}, max_restarts: 50, window: 1m}
+agents:
+  hog:
+    command: ["$agent_sim", "--memory", "20M", "--grow-memory", "30M"]
+    limits: {memory: 64M}
+EOF
+}
+
+# capped_manifest: one sleeping agent with a memory limit.
+capped_manifest() {
+    cat <<EOF
+agents:
+  capped:
+    host: mainpc
+    command: ["/bin/sleep", "1000"]
+    health: {kind: none, start_period: 200ms}
+    limits: {memory: 64M}
+EOF
+}
+
 # start_supervisor [CGROUP]: `supervisor up mainpc` in $run, in the background, first moved into
 # CGROUP (a folder under /sys/fs/cgroup) when one is given; sets $supervisor_pid.
 start_supervisor() {

@@ -4,14 +4,7 @@
 
 check_limits_from_root() {
     new_run limits <<EOF
-defaults:
-  host: mainpc
-  health: {kind: none, start_period: 200ms}
-  restart: {backoff: {initial: 500ms, max: 2s}, max_restarts: 50, window: 1m}
-agents:
-  hog:
-    command: ["$agent_sim", "--memory", "20M", "--grow-memory", "30M"]
-    limits: {memory: 64M}
+$(hog_manifest)
   high:
     command: ["$agent_sim", "--grow-memory", "8M"]
     limits: {memory_high: 24M, memory: 1G}

@@ -51,6 +51,7 @@ enum CgroupV2Delegation {
         let top = own + "/supervisor"
         let base = top + "/" + tag
         var daemonLeaf: String?
+        let enabledBefore = Set(words(own + "/cgroup.subtree_control"))
         if !enabled(own) && !CgroupFile.write(own + "/cgroup.subtree_control", enable) {
             guard !isRoot, errno == EBUSY else {
                 return .failure(.init(reason: "cgroup v2 at \(own) is not writable (\(String(cString: strerror(errno))))"))
@@ -58,7 +59,10 @@ enum CgroupV2Delegation {
             // The supervisor's own process keeps `own` from handing controllers down.
             let daemon = base + ".daemon"
             guard makeDirectory(top), makeDirectory(daemon), CgroupFile.write(daemon + "/cgroup.procs", "\(getpid())") else {
-                return .failure(.init(reason: "cgroup v2: cannot move this supervisor into \(daemon) (\(String(cString: strerror(errno))))"))
+                let reason = "cgroup v2: cannot move this supervisor into \(daemon) (\(String(cString: strerror(errno))))"
+                rmdir(daemon)
+                rmdir(top)
+                return .failure(.init(reason: reason))
             }
             guard CgroupFile.write(own + "/cgroup.subtree_control", enable) else {
                 let reason = "cgroup v2: this supervisor's cgroup \(own) holds other processes, so it cannot hand "
@@ -72,7 +76,17 @@ enum CgroupV2Delegation {
         }
         guard makeDirectory(top), enabled(top) || CgroupFile.write(top + "/cgroup.subtree_control", enable),
               makeDirectory(base), enabled(base) || CgroupFile.write(base + "/cgroup.subtree_control", enable) else {
-            return .failure(.init(reason: "cgroup v2 at \(own) is not writable (\(String(cString: strerror(errno))))"))
+            let reason = "cgroup v2 at \(own) is not writable (\(String(cString: strerror(errno))))"
+            if let daemonLeaf {
+                // Nothing half-applied: the supervisor's cgroup as it found it.
+                let added = controllers.filter { !enabledBefore.contains($0) }
+                if !added.isEmpty { _ = CgroupFile.write(own + "/cgroup.subtree_control", added.map { "-" + $0 }.joined(separator: " ")) }
+                _ = CgroupFile.write(own + "/cgroup.procs", "\(getpid())")
+                rmdir(base)
+                rmdir(daemonLeaf)
+                rmdir(top)
+            }
+            return .failure(.init(reason: reason))
         }
         return .success(Subtree(mount: mount, base: base, own: own, daemonLeaf: daemonLeaf))
     }

@@ -65,6 +65,8 @@ extension Reactor {
             figures[agent] = nil
             cpuMarks[agent] = nil
             watchdogPace.forget(agent)
+            // Its processes are gone: their pids may soon be another process's.
+            sampledMembers[agent] = nil
         }
         // The kernel's OOM kill is a SIGKILL (or, seen through a shell, exit 137) while the
         // cgroup's oom_kill counter rose since the supervisor last sent SIGKILL itself.
@@ -117,6 +119,14 @@ extension Reactor {
                 processes: sample.processes, throttled: spec.limits.cpu == nil ? nil : times?.throttled, unenforced: unenforced)
             enforceWatchdog(agent, rss: sample.rss)
         }
+    }
+
+    /// A process the watchdog guards is read from its first tick on, not from the next full
+    /// sample (`MemoryWatchdogPace.watch`).
+    func watchFromSpawn(_ agent: String, pid: Int32) {
+        guard enforcement(for: agent) == .watchdog else { return }
+        sampledMembers[agent] = [pid]
+        watchdogPace.watch(agent)
     }
 
     /// Between full samples, the watchdog reads only the resident memory of the processes the

@@ -12,9 +12,8 @@ public final class SupervisorLog {
     private let mirror: Bool
     public let host: String
     private var notices: [LogWriteNotice] = []
-    /// Lines noted since the last `flush` (with `batched`), and whether they are warnings.
+    /// Notes since the last `flush` (with `batched`); warnings are never held back.
     private var pending: [UInt8] = []
-    private var pendingAreWarnings = false
     /// Lines wait in memory until `flush()`, which writes them in one `write` to the file and
     /// one to stderr. The reactor flushes once per turn, before it waits, so a line is in the
     /// file when the turn that made it ends, and a busy turn (a restart: exit, transition,
@@ -68,8 +67,7 @@ public final class SupervisorLog {
         return LogFileStatus(file: file.path, linesLost: file.loss.linesLost, error: file.loss.failure)
     }
 
-    /// Writes the lines noted since the last flush (warnings and notes in separate appends, as
-    /// only warnings are held when the file fails). Reporting a change of the file's state may
+    /// Writes the notes noted since the last flush. Reporting a change of the file's state may
     /// note a line: that one goes too.
     public func flush() {
         var rounds = 0
@@ -77,7 +75,7 @@ public final class SupervisorLog {
             let bytes = pending
             pending = []
             rounds += 1
-            emit(bytes, keep: pendingAreWarnings)
+            emit(bytes, keep: false)
         }
     }
 
@@ -86,13 +84,14 @@ public final class SupervisorLog {
     }
 
     private func write(_ message: String, keep: Bool) {
-        guard batched else {
+        // A warning goes at once (after the notes before it), so that what explains a crash or
+        // a kill in the same turn is on disk; it is also the one kind held when the file fails.
+        guard batched && !keep else {
+            flush()
             var bytes: [UInt8] = []
             line(message, into: &bytes)
             return emit(bytes, keep: keep)
         }
-        if !pending.isEmpty && pendingAreWarnings != keep { flush() }
-        pendingAreWarnings = keep
         line(message, into: &pending)
     }
 

@@ -95,13 +95,22 @@ final class ProbeRunner {
         case .none:
             return done(.healthy)
         case .zmq:
+            let socket: ZMQSocket
             do {
-                let socket = try reusableSocket(for: spec.name, generation: generation, address: health.probeAddress, port: port)
+                socket = try reusableSocket(for: spec.name, generation: generation, address: health.probeAddress, port: port)
+            } catch {
+                return done(.unhealthy("cannot send the health request: \(error)"))
+            }
+            do {
                 try socket.send(HealthReply.request, dontWait: true)
                 flight.wait = .zmq(socket)
                 store(flight)
                 return nil
             } catch {
+                // A kept socket is still watched: unwatched and closed, so it does not stay
+                // registered (and reconnecting) with no probe to own it.
+                unwatch(.zmq(socket))
+                Self.release(.zmq(socket))
                 return done(.unhealthy("cannot send the health request: \(error)"))
             }
         case .tcp:

@@ -84,6 +84,7 @@ extension Reactor {
             }
             log.note("\(agent) spawned pid \(process.pid): \(spec.command.joined(separator: " "))")
             pendingEvents.append(.spawned(agent: agent, pid: process.pid))
+            watchFromSpawn(agent, pid: process.pid)
         case .failure(let failure):
             releaseCgroup(of: agent)
             processes.record(agentLog.receive(Array("supervisor: cannot start \(agent): \(failure.message)\n".utf8), from: .err))

@@ -58,13 +58,19 @@ struct ProcFile {
         return Self.number(bytes.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") })
     }
 
-    /// Whitespace-separated numbers of the file (a `children` list).
+    /// Whitespace-separated numbers of the file (a `children` list). A list longer than the
+    /// buffer (a supervisor of hundreds of agents: the orphans the kernel re-parents to it come
+    /// last) is read again to its end.
     mutating func numbers(_ path: String) -> [Int32] {
         guard let bytes = read(path) else { return [] }
-        var fields = bytes.split(whereSeparator: { $0 == 32 || $0 == 10 })
-        // A file longer than the buffer ends mid-number: that last one is not a pid.
-        if bytes.count == buffer.count, bytes.last != 32, bytes.last != 10 { fields.removeLast() }
-        return fields.compactMap { Self.number($0).flatMap { Int32(exactly: $0) } }
+        guard bytes.count == buffer.count else { return Self.numbers(in: bytes) }
+        guard let text = Self.wholeText(path) else { return [] }
+        return Self.numbers(in: ArraySlice(text.utf8))
+    }
+
+    /// The whitespace-separated numbers of `bytes` that fit a pid.
+    static func numbers(in bytes: ArraySlice<UInt8>) -> [Int32] {
+        bytes.split(whereSeparator: { $0 == 32 || $0 == 10 }).compactMap { number($0).flatMap { Int32(exactly: $0) } }
     }
 
     /// A decimal field; nil when it is empty, holds anything but digits, or overflows.

@@ -29,6 +29,12 @@ public struct MemoryWatchdogPace: Sendable, Equatable {
         }
     }
 
+    /// A new process of the agent: read at every tick until a reading finds it far below its
+    /// limit (nothing is known of its memory before one).
+    public mutating func watch(_ agent: String) {
+        close.insert(agent)
+    }
+
     /// The agent has no process (or no limit) any more.
     public mutating func forget(_ agent: String) {
         close.remove(agent)
