@@ -61,25 +61,14 @@ public enum Quantity {
         return "\(whole / 3600)h\((whole % 3600) / 60)m"
     }
 
-    /// `bytes / size` (a power of two) with one decimal, as `%.1f` writes it (the exact quotient
-    /// rounded half to even), in integers: `String(format:)` costs a locale per call, which
-    /// showed in `supervisor status`. Nil past 2^53 bytes, where `Double(bytes)` is not exact.
-    static func oneDecimal(_ bytes: UInt64, over size: UInt64) -> String? {
-        guard bytes < 1 << 53 else { return nil }
-        let scaled = bytes * 10
-        var tenths = scaled / size
-        let remainder = scaled % size
-        if remainder * 2 > size || (remainder * 2 == size && tenths % 2 == 1) { tenths += 1 }
-        return "\(tenths / 10).\(tenths % 10)"
-    }
-
     /// Short human form of a size: `512M`, `2G`, `100K`, `17B`.
     public static func describe(bytes: UInt64) -> String {
         let units: [(UInt64, String)] = [(1 << 40, "T"), (1 << 30, "G"), (1 << 20, "M"), (1 << 10, "K")]
         for (size, suffix) in units where bytes >= size {
             let value = Double(bytes) / Double(size)
             if value == value.rounded() { return "\(Int(value))\(suffix)" }
-            return "\(oneDecimal(bytes, over: size) ?? FixedPoint.text(value, places: 1))\(suffix)"
+            // `size` is a power of two, so `value` is exact and so is FixedPoint's rounding of it.
+            return "\(FixedPoint.text(value, places: 1))\(suffix)"
         }
         return "\(bytes)B"
     }
