@@ -16,7 +16,7 @@ RELR_FLAGS := $(shell v=$$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $$
 	echo "-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs")
 RELEASE_FLAGS ?= --static-swift-stdlib $(RELR_FLAGS)
 
-.PHONY: up build test test-cgroup-v2 deps test-deps check plan clean bench bench-quick
+.PHONY: up build test test-cgroup-v2 test-engine image deps test-deps check plan clean bench bench-quick
 
 deps:
 	@if ! pkg-config --exists libzmq 2>/dev/null; then \
@@ -68,6 +68,20 @@ test: test-deps
 # (Tests/cgroup-v2/). Prints SKIPPED and why where the VM cannot start; fails when a check fails.
 test-cgroup-v2: build
 	Tests/cgroup-v2/run-vm.sh $(RELEASE_BIN)
+
+# make image: the image `supervisor export compose|swarm` runs agents in (supervisor-agents:latest):
+# a Debian 12 root file system from debootstrap, imported without any registry, plus agent-sim
+# (deploy/image/build.sh; debootstrap installed when missing). Needs root and a Docker daemon.
+image: build
+	@command -v debootstrap >/dev/null || (apt-get update -qq && apt-get install -y -qq debootstrap) >/dev/null
+	deploy/image/build.sh $(RELEASE_BIN)
+
+# make test-engine: the Compose and Swarm exports of the 84-agent manifest run on a Docker
+# Engine of the test's own (Tests/engine/run.sh): installs docker.io, docker-compose and
+# debootstrap when missing, builds the image, waits for 84 healthy containers, kills one, and
+# leaves nothing behind. Prints SKIPPED and why where dockerd cannot start; fails when a check fails.
+test-engine: build test-deps
+	Tests/engine/run.sh $(RELEASE_BIN) $(TEST_PY)
 
 clean:
 	rm -rf .build

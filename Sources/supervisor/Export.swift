@@ -6,20 +6,23 @@ import SupervisorModel
 extension ExportFormat: ExpressibleByArgument {}
 
 extension SupervisorCommand {
-    /// `supervisor export compose|kubernetes|systemd [HOST] [-o DIR]`: the manifest as deployment
+    /// `supervisor export compose|swarm|kubernetes|systemd [HOST] [-o DIR] [--image IMAGE]`: the manifest as deployment
     /// definitions. The work is `ManifestExport.render`; this loads the files and writes the result.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
-            abstract: "Write Docker Compose, Kubernetes or systemd definitions from agents.yaml.",
+            abstract: "Write Docker Compose, Swarm, Kubernetes or systemd definitions from agents.yaml.",
             discussion: """
                 Dependencies, health checks, restart policies, resource limits and the environment \
                 are carried over; what a format cannot express is written as a comment and printed \
-                on stderr. See docs/export.md.
+                on stderr. Compose, Swarm and Kubernetes run every agent in one image: by default \
+                supervisor-agents:latest, which `make image` builds with agent-sim; a program the \
+                manifest runs from ${SUPERVISOR_BIN_DIR} is run from /usr/local/bin in it. \
+                See docs/export.md.
                 Exit status: 0 when the files were written; 1 otherwise.
                 """)
 
-        @Argument(help: "compose, kubernetes or systemd.")
+        @Argument(help: "compose, swarm, kubernetes or systemd.")
         var format: ExportFormat
 
         @Argument(help: "Export only this host's agents (default: every host).")
@@ -27,6 +30,11 @@ extension SupervisorCommand {
 
         @Option(name: [.customShort("o"), .long], help: "Folder to write to (default: export/<format>).")
         var output: String?
+
+        @Option(help: ArgumentHelp(
+            "The agents' image for compose, swarm and kubernetes (default: \(ContainerImage.defaultName), built by `make image`).",
+            valueName: "image"))
+        var image: String?
 
         @Flag(help: "Overwrite files that already exist.")
         var force = false
@@ -42,10 +50,13 @@ extension SupervisorCommand {
             }
             let result: ExportResult
             do {
+                let containerImage = try ContainerImage(
+                    name: image ?? ContainerImage.defaultName,
+                    hostBinaryDirectory: configuration.environment["SUPERVISOR_BIN_DIR"])
                 result = try ManifestExport.render(
                     manifest, hosts: configuration.hosts, format: format, host: host,
                     baseDirectory: configuration.baseDirectory,
-                    portOffset: configuration.environment["PORT_OFFSET"] ?? "0")
+                    portOffset: configuration.environment["PORT_OFFSET"] ?? "0", image: containerImage)
             } catch {
                 printError("error: \(error.message)")
                 throw ExitCode(1)

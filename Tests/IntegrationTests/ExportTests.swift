@@ -85,6 +85,29 @@ struct ExportTests {
         print("compose: \(check.output.trimmingCharacters(in: .whitespacesAndNewlines))")
     }
 
+    @Test("stack.yaml (swarm) passes docker-compose config and the Compose schema, with no depends_on")
+    func swarmValidates() throws {
+        let folder = try Folder()
+        let result = try Self.export(["swarm", "-o", "out"], in: folder)
+        #expect(result.status == 0, "\(result.output)")
+        let text = try String(contentsOfFile: folder.path("out/stack.yaml"), encoding: .utf8)
+        #expect(!text.contains("depends_on:") && text.contains("endpoint_mode: dnsrr"))
+        #expect(text.contains("command: [\"/usr/local/bin/agent-sim\""), "agent-sim runs from the image's folder")
+        if let compose = ["/usr/bin/docker-compose", "/usr/local/bin/docker-compose"].first(where: FileManager.default.isExecutableFile) {
+            let config = try Self.run(compose, ["-f", folder.path("out/stack.yaml"), "config", "-q"])
+            #expect(config.status == 0 && config.output.isEmpty, "docker-compose config:\n\(config.output)")
+        } else {
+            print("SKIPPED docker-compose config of stack.yaml: docker-compose (v1) is not installed")
+        }
+        guard let tools = ValidationTools.prepare(), let schema = tools.composeSchema else {
+            print("SKIPPED stack schema validation: the schema tools are not available")
+            return
+        }
+        let check = try Self.run(tools.python, ["-c", ValidationTools.composeScript, schema, folder.path("out/stack.yaml")])
+        #expect(check.status == 0, "stack validation failed:\n\(check.output)")
+        print("swarm: \(check.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+    }
+
     @Test("every Kubernetes file passes kubernetes-validate --strict; init containers wait for Services that exist")
     func kubernetesValidates() throws {
         let folder = try Folder()

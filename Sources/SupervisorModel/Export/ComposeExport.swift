@@ -1,27 +1,57 @@
-/// Docker Compose: one `compose.yaml`, one service per agent.
+/// Docker Compose (`compose.yaml`) or a Swarm stack (`stack.yaml`, for `docker stack deploy`):
+/// one service per agent. The stack is the same file without `depends_on`, which Swarm does not
+/// read, and with Swarm's `deploy.restart_policy` in place of `restart`.
 struct ComposeExport {
     let plan: ExportPlan
+    let image: ContainerImage
+    /// Write the Swarm stack rather than the Compose file.
+    var swarm = false
 
-    /// The default image; `AGENT_IMAGE` in the environment or an `.env` file replaces it.
-    static let image = "${AGENT_IMAGE:-python:3.11-slim}"
+    /// The image line: `AGENT_IMAGE` in the environment or an `.env` file replaces it.
+    var imageReference: String { "${AGENT_IMAGE:-\(image.name)}" }
 
     func render() -> ExportResult {
-        var lines = plan.header("Docker Compose file")
+        var lines = plan.header(swarm ? "Docker Swarm stack file" : "Docker Compose file")
         lines += [
-            "# Each service runs the agent's manifest command in the image below. Build an image with",
-            "# your agents' code and Python dependencies (pyzmq for the health checks) and set",
-            "# AGENT_IMAGE, or replace `image:` per service. Services reach each other by service name.",
+            "# Each service runs the agent's manifest command in the image below (`make image` builds",
+            "# \(ContainerImage.defaultName) with agent-sim; for your own agents, build one with their code and",
+            "# Python dependencies, pyzmq for the health checks, and set AGENT_IMAGE or pass --image).",
+            "# Services reach each other by service name.",
         ]
+        if swarm {
+            lines += [
+                "# Swarm starts every service at once: it has no depends_on. An agent whose dependency is",
+                "# not there yet must retry (ZeroMQ connects retry by themselves) or exit and be restarted",
+                "# by its restart_policy. Deploy with: docker stack deploy --resolve-image never -c stack.yaml NAME",
+            ]
+        }
         var notes: [String] = []
         if let note = plan.supervisorServiceNote {
             lines.append("# Note: \(note).")
             notes.append(note)
         }
+        if let moved = movedProgramNote {
+            lines.append("# Note: \(moved).")
+            notes.append(moved)
+        }
+        if swarm { lines += ["", "version: \"3.8\""] }
         lines += ["", "services:"]
         for agent in plan.agents {
             lines += service(agent, notes: &notes)
         }
-        return ExportResult(files: ["compose.yaml": lines.joined(separator: "\n") + "\n"], notes: notes)
+        let file = swarm ? "stack.yaml" : "compose.yaml"
+        return ExportResult(files: [file: lines.joined(separator: "\n") + "\n"], notes: notes)
+    }
+
+    /// Says which programs were moved to the image's folder, once.
+    private var movedProgramNote: String? {
+        var moved: [String] = []
+        for agent in plan.agents {
+            guard let program = agent.command.first, let path = image.imagePath(of: program), !moved.contains(path) else { continue }
+            moved.append(path)
+        }
+        guard let folder = image.hostBinaryDirectory, !moved.isEmpty else { return nil }
+        return "commands that run programs from \(folder) (${SUPERVISOR_BIN_DIR}) run \(moved.joined(separator: ", ")) in the image"
     }
 
     /// Compose interpolates `$`: a literal one is written `$$`.
@@ -36,8 +66,8 @@ struct ComposeExport {
             lines.append("    # \(comment)")
             notes.append("\(agent.name): \(comment)")
         }
-        lines.append("    image: \(ExportYAML.quoted(Self.image))")
-        lines.append("    command: \(ExportYAML.flow(agent.command, map: literal))")
+        lines.append("    image: \(ExportYAML.quoted(imageReference))")
+        lines.append("    command: \(ExportYAML.flow(image.command(agent.command), map: literal))")
         if let cwd = agent.cwd, cwd.hasPrefix("/") {
             lines.append("    working_dir: \(ExportYAML.quoted(literal(cwd)))")
         }
@@ -52,13 +82,29 @@ struct ComposeExport {
         if !ports.isEmpty {
             lines.append("    expose: \(ExportYAML.flow(ports.map(String.init)))")
         }
-        lines += dependsOn(agent)
+        lines += swarm ? unorderedDependencies(agent) : dependsOn(agent)
         lines += healthcheck(agent)
-        lines.append("    restart: \(restart(agent.restart.policy))")
+        if !swarm { lines.append("    restart: \(restart(agent.restart.policy))") }
         lines.append("    stop_signal: \(agent.stop.signal.rawValue)")
         lines.append("    stop_grace_period: \(ExportPlan.duration(agent.stop.timeout))")
-        lines += limits(agent)
+        lines += deploy(agent)
         return lines
+    }
+
+    /// Swarm: the dependencies as a comment, since nothing orders the start.
+    private func unorderedDependencies(_ agent: AgentSpec) -> [String] {
+        let dependencies = plan.dependencies(of: agent).map { plan.service($0.name) }
+        if dependencies.isEmpty { return [] }
+        return ["    # depends on \(dependencies.joined(separator: ", ")): Swarm does not order starts (see the header)"]
+    }
+
+    /// Swarm's restart policy for a manifest policy.
+    private func swarmCondition(_ policy: RestartSpec.Policy) -> String {
+        switch policy {
+        case .onFailure: "on-failure"
+        case .always: "any"
+        case .never: "none"
+        }
     }
 
     private func restart(_ policy: RestartSpec.Policy) -> String {
@@ -104,12 +150,29 @@ struct ComposeExport {
         return lines
     }
 
-    private func limits(_ agent: AgentSpec) -> [String] {
+    /// Limits, and under Swarm the restart policy: both live in `deploy`.
+    private func deploy(_ agent: AgentSpec) -> [String] {
         let limits = agent.limits
         var lines: [String] = []
-        if let pids = limits.pids { lines.append("    pids_limit: \(pids)") }
+        if let pids = limits.pids {
+            // Swarm services (Docker 20.10) take no pids limit; the stack schema refuses the key.
+            lines.append(swarm ? "    # pids limit \(pids): Swarm services (Docker 20.10) cannot set one" : "    pids_limit: \(pids)")
+        }
+        if swarm || limits.memory != nil || limits.cpu != nil { lines.append("    deploy:") }
+        if swarm {
+            let restart = agent.restart
+            lines += [
+                "      # names resolve to the task itself: one replica on fixed ports needs no virtual IP",
+                "      # (which also needs IPVS in the kernel)",
+                "      endpoint_mode: dnsrr",
+                "      restart_policy:",
+                "        condition: \(swarmCondition(restart.policy))",
+                "        delay: \(ExportPlan.duration(restart.backoff.initial))",
+                "      # max_restarts \(restart.maxRestarts) in \(ExportPlan.duration(restart.window)): Swarm's max_attempts counts a service's whole life, so it is left out",
+            ]
+        }
         if limits.memory != nil || limits.cpu != nil {
-            lines += ["    deploy:", "      resources:", "        limits:"]
+            lines += ["      resources:", "        limits:"]
             if let cpu = limits.cpu { lines.append("          cpus: \(ExportYAML.quoted(Self.number(cpu)))") }
             if let memory = limits.memory { lines.append("          memory: \(ExportYAML.quoted(Self.bytes(memory)))") }
         }

@@ -2,6 +2,9 @@
 public enum ExportFormat: String, Sendable, CaseIterable {
     /// One Docker Compose file (`compose.yaml`).
     case compose
+    /// One stack file for `docker stack deploy` (`stack.yaml`): Compose without `depends_on`,
+    /// with Swarm's restart policy.
+    case swarm
     /// One file per agent with a Deployment and, when the agent has ports, a Service.
     case kubernetes
     /// One systemd service unit per agent and one target per host.
@@ -16,6 +19,8 @@ public struct ExportError: Error, Equatable, Sendable, CustomStringConvertible {
         case unknownHost = "export.unknown_host"
         /// Two agents map to the same service name.
         case nameClash = "export.name_clash"
+        /// `--image` is not an image reference.
+        case badImage = "export.bad_image"
     }
 
     public var code: Code

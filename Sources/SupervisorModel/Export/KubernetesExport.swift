@@ -6,9 +6,9 @@
 /// its readiness probe.
 struct KubernetesExport {
     let plan: ExportPlan
-
-    /// The placeholder image; replace it with one built from the agents' code.
-    static let image = "python:3.11-slim"
+    /// The agents' image (`--image`; by default the one `make image` builds, which a cluster
+    /// must be able to pull: push it to the cluster's registry or load it into its nodes).
+    let image: ContainerImage
     /// The image of the init containers that wait for dependencies.
     static let waitImage = "busybox:1.36"
 
@@ -20,7 +20,7 @@ struct KubernetesExport {
             let name = plan.service(agent.name)
             var lines = plan.header("Kubernetes manifests")
             lines += [
-                "# Replace the image \(Self.image) with one holding the agent's code and pyzmq.",
+                "# The image \(image.name) must hold the agent's code and pyzmq, and the cluster must be able to pull it.",
                 "# Apply the whole folder: kubectl apply -f <this folder>",
             ]
             if let note = plan.supervisorServiceNote { lines.append("# Note: \(note).") }
@@ -69,8 +69,8 @@ struct KubernetesExport {
         }
         lines.append("      terminationGracePeriodSeconds: \(ExportPlan.wholeSeconds(agent.stop.timeout, minimum: 0))")
         lines += initContainers(agent)
-        lines += ["      containers:", "        - name: agent", "          image: \(ExportYAML.quoted(Self.image))"]
-        lines.append("          command: \(ExportYAML.flow(agent.command))")
+        lines += ["      containers:", "        - name: agent", "          image: \(ExportYAML.quoted(image.name))"]
+        lines.append("          command: \(ExportYAML.flow(image.command(agent.command)))")
         if let cwd = agent.cwd, cwd.hasPrefix("/") { lines.append("          workingDir: \(ExportYAML.quoted(cwd))") }
         let environment = plan.containerEnvironment(of: agent)
         if !environment.isEmpty {
