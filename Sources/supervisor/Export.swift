@@ -48,6 +48,10 @@ extension SupervisorCommand {
                 printError("nothing exported: fix the errors above (supervisor check)")
                 throw ExitCode(1)
             }
+            if image != nil && format == .systemd {
+                printError("error: --image applies to compose, swarm and kubernetes; systemd units run on this machine")
+                throw ExitCode(1)
+            }
             let result: ExportResult
             do {
                 let containerImage = try ContainerImage(

@@ -65,6 +65,7 @@ struct ExportImageTests {
         let kubernetes = try #require(try Self.render(.kubernetes, image: own).files["registry.yaml"])
         #expect(kubernetes.contains("image: \"registry.example:5000/team/agents:1.2\""))
         #expect(kubernetes.contains("command: [\"/usr/local/bin/agent-sim\""))
+        #expect(kubernetes.contains("imagePullPolicy: IfNotPresent"))
     }
 
     @Test("swarm: no depends_on, Swarm's restart policy, names resolved to the task, no pids key")
@@ -81,7 +82,7 @@ struct ExportImageTests {
         #expect(text.contains("        condition: any\n        delay: 3s"))
         #expect(text.contains("        condition: none"))
         #expect(!text.contains("pids_limit"))
-        #expect(text.contains("# pids limit 32: Swarm services (Docker 20.10) cannot set one"))
+        #expect(text.contains("# pids limit 32: not written for Swarm"))
         #expect(text.contains("          memory: \"512m\""))
         #expect(text.contains("healthcheck:"))
         let compose = try #require(try Self.render(.compose).files["compose.yaml"])

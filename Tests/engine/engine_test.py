@@ -106,6 +106,15 @@ def cgroup_value(pid, controller, v1_file, v2_file):
     return None
 
 
+def registry_reply(container):
+    """Inside `container`: ask the agent SERVICE_REGISTRY_HOST names for its health, on the port
+    SERVICE_REGISTRY_HEALTH_PORT names, and return the name it answers with."""
+    probe = ("import os,zmq;s=zmq.Context().socket(zmq.REQ);s.setsockopt(zmq.LINGER,0);s.setsockopt(zmq.RCVTIMEO,10000);"
+             "s.connect('tcp://%s:%s'%(os.environ['SERVICE_REGISTRY_HOST'],os.environ['SERVICE_REGISTRY_HEALTH_PORT']));"
+             "s.send_json({'action':'health_check'});print(s.recv_json()['agent'])")
+    return docker("exec", container["Id"], "python3", "-c", probe).stdout.strip()
+
+
 def check_compose(bin_dir, work):
     path, services = export(bin_dir, work, "compose")
     expect(len(services) == 84, "compose.yaml has 84 services")
@@ -132,10 +141,7 @@ def check_compose(bin_dir, work):
 
     # The legacy environment: a dependent reaches its dependency by service name.
     name = "systemdigitaltwin"
-    probe = ("import os,zmq;s=zmq.Context().socket(zmq.REQ);s.setsockopt(zmq.LINGER,0);s.setsockopt(zmq.RCVTIMEO,10000);"
-             "s.connect('tcp://%s:%s'%(os.environ['SERVICE_REGISTRY_HOST'],os.environ['SERVICE_REGISTRY_HEALTH_PORT']));"
-             "s.send_json({'action':'health_check'});print(s.recv_json()['agent'])")
-    reply = docker("exec", by_service[name]["Id"], "python3", "-c", probe).stdout.strip()
+    reply = registry_reply(by_service[name])
     expect(reply == "ServiceRegistry", f"{name} reaches ServiceRegistry through SERVICE_REGISTRY_HOST=serviceregistry (reply from {reply})")
 
     # Limits, from the kernel's own files.
@@ -147,11 +153,11 @@ def check_compose(bin_dir, work):
     expect(pids == "64", f"serviceregistry's pids cgroup limit is 64 ({pids})")
     quota = cgroup_value(pid, "cpu", "cpu.cfs_quota_us", "cpu.max")
     expect(quota is not None and quota.split()[0] == "80000", f"serviceregistry's CPU quota is 0.8 CPU ({quota})")
-    big = by_service["memoryorchestratorservice"]["HostConfig"]["Memory"] if "memoryorchestratorservice" in by_service else None
+    big = by_service["memoryorchestratorservice"]["HostConfig"]["Memory"]
     expect(big == 4 << 30, f"a pc2 agent with memory: 4G has a 4 GiB limit ({big})")
 
     # An agent killed from outside is restarted by Docker (restart: on-failure) and healthy again.
-    victim = by_service["modelmanagersuite"] if "modelmanagersuite" in by_service else registry
+    victim = by_service["modelmanagersuite"]
     before = victim["RestartCount"]
     os.kill(victim["State"]["Pid"], signal.SIGKILL)
     deadline = time.monotonic() + 300
@@ -172,7 +178,7 @@ def check_compose(bin_dir, work):
         down = run("docker-compose", "-p", PROJECT, "-f", path, "down", "-t", "5", "--volumes", check=False)
         if down.returncode == 0:
             break
-        print(f"docker-compose down, attempt {attempt + 1}: {down.stderr.strip().splitlines()[-1]}")
+        print(f"docker-compose down, attempt {attempt + 1}: {(down.stderr.strip().splitlines() or ['(no output)'])[-1]}")
         time.sleep(3)
     left = docker("ps", "-aq").stdout.split()
     volumes = docker("volume", "ls", "-q").stdout.split()
@@ -200,10 +206,7 @@ def check_swarm(bin_dir, work):
     replicas = docker("service", "ls", "--format", "{{.Replicas}}").stdout.split()
     expect(len(replicas) == 84 and all(r == "1/1" for r in replicas), "docker service ls shows 84 services at 1/1")
     twin = next(c for c in healthy if service_of(c) == "systemdigitaltwin")
-    probe = ("import os,zmq;s=zmq.Context().socket(zmq.REQ);s.setsockopt(zmq.LINGER,0);s.setsockopt(zmq.RCVTIMEO,10000);"
-             "s.connect('tcp://%s:%s'%(os.environ['SERVICE_REGISTRY_HOST'],os.environ['SERVICE_REGISTRY_HEALTH_PORT']));"
-             "s.send_json({'action':'health_check'});print(s.recv_json()['agent'])")
-    reply = docker("exec", twin["Id"], "python3", "-c", probe).stdout.strip()
+    reply = registry_reply(twin)
     expect(reply == "ServiceRegistry", f"on the Swarm, systemdigitaltwin reaches ServiceRegistry by service name ({reply})")
     expect(twin["HostConfig"]["Memory"] == 2048 << 20, "the Swarm task has the 2048 MiB memory limit")
 

@@ -23,7 +23,7 @@ tarball="$cache/bookworm-base.tar"
 if [ ! -s "$tarball" ]; then
     command -v debootstrap >/dev/null || { echo "deploy/image/build.sh: debootstrap not installed (apt-get install debootstrap)" >&2; exit 2; }
     root="$(mktemp -d "$cache/rootfs.XXXXXX")"
-    trap 'rm -rf "$root"' EXIT
+    trap 'rm -rf --one-file-system "$root"' EXIT
     echo "debootstrap bookworm into $root (about a minute)"
     # python3-cffi-backend: python3-zmq depends on a virtual package of it that debootstrap
     # does not resolve by itself.
@@ -33,7 +33,7 @@ if [ ! -s "$tarball" ]; then
     rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/debootstrap
     tar -C "$root" --numeric-owner -cf "$tarball.tmp" .
     mv "$tarball.tmp" "$tarball"
-    rm -rf "$root"
+    rm -rf --one-file-system "$root"
     trap - EXIT
 fi
 if ! "$docker" image inspect "$base" >/dev/null 2>&1; then

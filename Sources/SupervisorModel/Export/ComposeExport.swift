@@ -155,8 +155,8 @@ struct ComposeExport {
         let limits = agent.limits
         var lines: [String] = []
         if let pids = limits.pids {
-            // Swarm services (Docker 20.10) take no pids limit; the stack schema refuses the key.
-            lines.append(swarm ? "    # pids limit \(pids): Swarm services (Docker 20.10) cannot set one" : "    pids_limit: \(pids)")
+            // Swarm's stack schema has no service-level pids_limit; its own key was not tried.
+            lines.append(swarm ? "    # pids limit \(pids): not written for Swarm (untested there); set it with docker service update --limit-pids" : "    pids_limit: \(pids)")
         }
         if swarm || limits.memory != nil || limits.cpu != nil { lines.append("    deploy:") }
         if swarm {

@@ -69,7 +69,9 @@ struct KubernetesExport {
         }
         lines.append("      terminationGracePeriodSeconds: \(ExportPlan.wholeSeconds(agent.stop.timeout, minimum: 0))")
         lines += initContainers(agent)
-        lines += ["      containers:", "        - name: agent", "          image: \(ExportYAML.quoted(image.name))"]
+        lines += ["      containers:", "        - name: agent", "          image: \(ExportYAML.quoted(image.name))",
+                  "          # an image loaded onto the nodes (not pushed) runs too; a :latest tag would otherwise mean Always",
+                  "          imagePullPolicy: IfNotPresent"]
         lines.append("          command: \(ExportYAML.flow(image.command(agent.command)))")
         if let cwd = agent.cwd, cwd.hasPrefix("/") { lines.append("          workingDir: \(ExportYAML.quoted(cwd))") }
         let environment = plan.containerEnvironment(of: agent)
