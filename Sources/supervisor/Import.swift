@@ -22,7 +22,7 @@ extension SupervisorCommand {
                 every agent's SERVICE_REGISTRY_HOST/_PORT point at it, unless --registry supervisor.
 
                 Exit status: 0 when the manifest was written and passes `supervisor check` (warnings \
-                allowed); 1 otherwise.
+                allowed); 1 otherwise; 2 for bad arguments.
                 """)
 
         @Argument(help: "Legacy startup configuration files, imported in this order.")
