@@ -50,7 +50,7 @@ extension SupervisorCommand {
             } else {
                 print("\(files.manifest): \(errors) error(s), \(warnings) warning(s)")
             }
-            if errors > 0 { throw ExitCode(1) }
+            if errors > 0 { throw CLIExit.failure }
         }
     }
 }
