@@ -22,7 +22,8 @@ extension SupervisorCommand {
                 health port; with --deep every such finding is an error. Ports of a host whose \
                 supervisor is running are not checked (its agents hold them).
 
-                Exit status: 0 when there are no errors (warnings allowed), 1 otherwise.
+                Exit status: 0 when there are no errors (warnings allowed), 1 otherwise (an unreadable \
+                file is an error too); 2 for bad arguments.
                 """)
 
         @OptionGroup var files: FileOptions
@@ -49,7 +50,7 @@ extension SupervisorCommand {
             } else {
                 print("\(files.manifest): \(errors) error(s), \(warnings) warning(s)")
             }
-            if errors > 0 { throw ExitCode(1) }
+            if errors > 0 { throw CLIExit.failure }
         }
     }
 }

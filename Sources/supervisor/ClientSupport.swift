@@ -3,11 +3,23 @@ import Foundation
 import SupervisorCore
 import SupervisorModel
 
-/// Exit codes of the client verbs (as systemctl: 3 means "not running").
+/// The exit codes of every verb, in one table (README "Exit status", `supervisor --help`).
+/// 3 is "not running" as with systemctl; ArgumentParser's own usage errors (64) become 2.
 enum CLIExit {
+    /// The operation failed: a command refused, a check found errors, a supervisor stopped.
     static let failure = ExitCode(1)
+    /// Bad arguments or bad files (a manifest or hosts file with errors, a missing key).
     static let usage = ExitCode(2)
+    /// No supervisor answers.
     static let notRunning = ExitCode(3)
+    /// An unknown agent, group or host.
+    static let notFound = ExitCode(4)
+
+    /// The table as `--help` and README show it.
+    static let table = """
+        Exit status (every verb): 0 ok; 1 the operation failed; 2 usage: bad arguments or bad \
+        files; 3 not running: no supervisor answers; 4 not found: unknown agent, group or host.
+        """
 }
 
 /// The CurveZMQ key a client verb presents (docs/security.md).
@@ -61,12 +73,16 @@ final class ClientContext {
         let names = hosts.hosts.map(\.name)
         let hint = Spelling.closest(to: name, among: names).map { " Did you mean '\($0)'?" } ?? ""
         printError("unknown host '\(name)': the hosts file lists \(names.joined(separator: ", ")).\(hint)")
-        throw CLIExit.usage
+        throw CLIExit.notFound
     }
 
     /// Splits a selection (names, `group:<g>`, `all`) by host, using the manifest for names.
     /// With `host` given, everything goes to that host.
-    func selectionByHost(_ selection: [String], host: String?) throws -> [(HostTable.Host, [String])] {
+    /// `directly` is the advice, in the verb's own words, for asking a host that the manifest
+    /// does not name (`--host HOST` for start, stop, restart and logs).
+    func selectionByHost(
+        _ selection: [String], host: String?, directly: String = "use --host HOST to ask that host's supervisor directly"
+    ) throws -> [(HostTable.Host, [String])] {
         if let host { return [(try self.host(host), selection)] }
         var result: [String: [String]] = [:]
         for item in selection {
@@ -78,7 +94,7 @@ final class ClientContext {
                     let close = Spelling.closeMatches(to: group, among: groups)
                     let hint = close.isEmpty ? "" : " Did you mean \(close.map { "group:\($0)" }.joined(separator: ", "))?"
                     printError("no agent in the manifest is in group '\(group)'.\(hint)")
-                    throw CLIExit.usage
+                    throw CLIExit.notFound
                 }
                 for owner in Set(owners) { result[owner, default: []].append(item) }
             } else if let agent = manifest?[item] {
@@ -86,8 +102,8 @@ final class ClientContext {
             } else {
                 let close = Spelling.closeMatches(to: item, among: manifest?.agents.map(\.name) ?? [])
                 let hint = close.isEmpty ? "" : " Did you mean \(close.joined(separator: ", "))?"
-                printError("no agent named '\(item)' in the manifest.\(hint) (Use --host to ask a supervisor directly.)")
-                throw CLIExit.failure
+                printError("no agent named '\(item)' in the manifest.\(hint) (An agent the manifest does not list: \(directly).)")
+                throw CLIExit.notFound
             }
         }
         return try hosts.hosts.map(\.name).filter { result[$0] != nil }.map { (try self.host($0), result[$0]!) }
@@ -174,7 +190,11 @@ func fail(_ error: ControlError, host: HostTable.Host) -> ExitCode {
     if let details = error.details, error.code == .manifestInvalid {
         for line in details { printError("  \(line)") }
     }
-    return error.code == .unreachable ? CLIExit.notRunning : CLIExit.failure
+    switch error.code {
+    case .unreachable: return CLIExit.notRunning
+    case .agentNotFound: return CLIExit.notFound
+    default: return CLIExit.failure
+    }
 }
 
 /// JSON text of a reply's data, for `--json`: indented, keys in order.

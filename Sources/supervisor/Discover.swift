@@ -46,7 +46,7 @@ extension SupervisorCommand {
                 }
             } else {
                 printError(answer["message"]?.string ?? "the registry does not know \(agent)")
-                throw CLIExit.failure
+                throw CLIExit.notFound
             }
         }
     }

@@ -22,7 +22,7 @@ extension SupervisorCommand {
                 every agent's SERVICE_REGISTRY_HOST/_PORT point at it, unless --registry supervisor.
 
                 Exit status: 0 when the manifest was written and passes `supervisor check` (warnings \
-                allowed); 1 otherwise.
+                allowed); 1 otherwise; 2 for bad arguments.
                 """)
 
         @Argument(help: "Legacy startup configuration files, imported in this order.")
@@ -58,14 +58,14 @@ extension SupervisorCommand {
             let toStdout = output == "-"
             if !toStdout && !force && FileManager.default.fileExists(atPath: output) {
                 printError("\(output) exists; not overwritten (use --force to replace it)")
-                throw ExitCode(1)
+                throw CLIExit.failure
             }
             let options = LegacyImportOptions(host: host, passPorts: passPorts, registry: registry)
             let result = LegacyImport.run(try readFiles(), options: options, output: toStdout ? "agents.yaml" : output)
             for finding in result.findings { printError(finding.description) }
             guard let text = result.text else {
                 printError("nothing written: the files above could not be imported")
-                throw ExitCode(1)
+                throw CLIExit.failure
             }
             try write(text, toStdout: toStdout)
             let perHost = result.agentCounts.map { "\($0.host): \($0.count)" }.joined(separator: ", ")
@@ -73,14 +73,14 @@ extension SupervisorCommand {
             let warnings = result.findings.filter { $0.severity == .warning }.count
             let errors = result.findings.count - warnings
             printError("imported \(total) agents (\(perHost)) from \(files.count) file(s) to \(toStdout ? "stdout" : output); \(warnings) warning(s), \(errors) error(s)")
-            if !result.succeeded { throw ExitCode(1) }
+            if !result.succeeded { throw CLIExit.failure }
         }
 
         private func readFiles() throws -> [LegacyImport.Source] {
             try files.map { file in
                 guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
                     printError("\(file): error: cannot read the file")
-                    throw ExitCode(1)
+                    throw CLIExit.failure
                 }
                 return LegacyImport.Source(file: file, text: text)
             }
@@ -95,7 +95,7 @@ extension SupervisorCommand {
                 try text.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
                 printError("\(output): error: cannot write: \(error.localizedDescription)")
-                throw ExitCode(1)
+                throw CLIExit.failure
             }
         }
     }

@@ -26,7 +26,8 @@ extension SupervisorCommand.Keys {
                 keys/authorized for each new key (clients with their right, hosts with read). \
                 Existing keys and lines are kept; --force makes new keys (their authorized lines \
                 get the new key). Directories are made 0700, files 0600.
-                Exit status: 0 when every file is in place; 1 otherwise.
+                Exit status: 0 when every file is in place; 1 when a key could not be written; 2 when \
+                the hosts file has errors.
                 """)
 
         @Option(name: .long, help: "The key directory.")
@@ -48,7 +49,7 @@ extension SupervisorCommand.Keys {
             for issue in hostIssues { printError(issue.description) }
             guard hostIssues.errors.isEmpty else {
                 printError("no keys made: fix \(hosts) first (supervisor check)")
-                throw CLIExit.failure
+                throw CLIExit.usage
             }
             let wanted = clients.isEmpty ? [ClientKeySpec(name: "admin", right: .admin), ClientKeySpec(name: "monitor", right: .read)] : clients
             let store = KeyStore(directory: keys)

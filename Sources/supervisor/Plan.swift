@@ -38,8 +38,8 @@ extension SupervisorCommand {
     }
 }
 
-/// Loads the configuration and stops with every error printed when it has errors or when the
-/// host is unknown. Warnings are printed and tolerated.
+/// Loads the configuration and stops with every error printed when it has errors (exit 2) or
+/// when the host is unknown (exit 4). Warnings are printed and tolerated.
 func loadValidManifest(files: FileOptions, host: String) throws -> Manifest {
     try loadValidConfiguration(files: files, host: host).manifest!
 }
@@ -50,17 +50,17 @@ func loadValidConfiguration(files: FileOptions, host: String, allowEmpty: Bool =
     for issue in configuration.issues { printError(issue.description) }
     guard errors.isEmpty, let manifest = configuration.manifest else {
         printError("\(files.manifest): \(errors.count) error(s); nothing was started. Run `supervisor check` for details.")
-        throw ExitCode(1)
+        throw CLIExit.usage
     }
     guard configuration.hosts[host] != nil else {
         let names = configuration.hosts.hosts.map(\.name)
         let hint = Spelling.closest(to: host, among: names).map { " Did you mean '\($0)'?" } ?? ""
         printError("unknown host '\(host)': \(files.hosts) lists \(names.joined(separator: ", ")).\(hint)")
-        throw ExitCode(2)
+        throw CLIExit.notFound
     }
     guard allowEmpty || !manifest.agents(on: host).isEmpty else {
         printError("host '\(host)' has no agents in \(files.manifest)")
-        throw ExitCode(2)
+        throw CLIExit.usage
     }
     return configuration
 }

@@ -1,7 +1,7 @@
 extension StatusRequest {
     /// `supervisor status` read straight from the command line (without the program name), for
     /// the forms a script or a person types most: host and agent names, `--json`, `--watch`,
-    /// and `--hosts`, `--manifest`, `--key`, `--keys` each once with a separate value. Anything
+    /// and `--hosts`, `--manifest`, `--key`, `--keys`, `--color` each once with a separate value. Anything
     /// else (`--help`, `--hosts=x`, `--`, a short flag, an option twice or without its value)
     /// is nil, and ArgumentParser reads it as always.
     ///
@@ -23,6 +23,9 @@ extension StatusRequest {
             switch argument {
             case "--json": json = true
             case "--watch": watch = true
+            case "--color":
+                guard let value = rest.popFirst(), let choice = ColorChoice(rawValue: value) else { return nil }
+                color = choice
             case "--hosts", "--manifest", "--key", "--keys":
                 guard let value = rest.popFirst(), !value.hasPrefix("-") else { return nil }
                 switch argument {

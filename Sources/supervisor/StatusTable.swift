@@ -2,20 +2,29 @@ import Foundation
 import SupervisorCore
 import SupervisorModel
 
-/// The readable `status` table: one row per agent, a line per unreachable host, totals.
+/// The readable `status` table: one row per agent, a line per unreachable host, and per host a
+/// footer line whose every figure says what it sums: the agents shown, or the whole host.
 struct StatusTable {
     /// The widest CAUSE cell; longer causes are cut before their file:line.
     static let causeWidth = 72
+    /// The states in the order the footer counts them.
+    static let stateOrder = ["ready", "starting", "waiting", "backoff", "stopping", "stopped", "exited", "failed"]
 
-    let colour: Bool
-    let showHost: Bool
+    let style: TerminalStyle
+    /// The host of each row, beside it.
+    private var rowHosts: [String] = []
     private var rows: [[String]] = []
     private var states: [String] = []
     private var footer: [String] = []
 
-    init(colour: Bool, showHost: Bool) {
-        self.colour = colour
-        self.showHost = showHost
+    init(style: TerminalStyle) {
+        self.style = style
+    }
+
+    /// A HOST column only when the rows come from more than one host.
+    var showHost: Bool {
+        guard let first = rowHosts.first else { return false }
+        return rowHosts.contains { $0 != first }
     }
 
     mutating func add(_ status: HostStatus) {
@@ -46,24 +55,17 @@ struct StatusTable {
             let rss = resources.map { Quantity.describe(bytes: $0.rss) } ?? "-"
             let cpu = resources?.cpu.map { Self.percent($0) } ?? "-"
             let limits = resources?.enforcement.rawValue ?? "-"
-            var row = [
+            let row = [
                 agent.name, agent.group ?? "-", state.rawValue,
                 agent.pid.map(String.init) ?? "-", Self.duration(agent.uptime),
                 String(agent.restarts), rss, cpu, limits, Self.clip(health, 64), Self.clip(lastExit, 60),
                 agent.cause?.text(fitting: Self.causeWidth) ?? "-",
             ]
-            if showHost { row.insert(host, at: 0) }
+            rowHosts.append(host)
             rows.append(row)
             states.append(state.rawValue)
         }
-        let totalRSS = status.agents.compactMap { $0.resources?.rss }.reduce(0, +)
-        let totalCPU = status.agents.compactMap { $0.resources?.cpu }.reduce(0, +)
-        let totals = status.totals
-        let parts = ["ready", "starting", "waiting", "backoff", "stopping", "stopped", "exited", "failed"]
-            .compactMap { key in totals[key].map { "\($0) \(key)" } }
-        footer.append("\(host): \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready (\(parts.joined(separator: ", "))), "
-                      + "RSS \(Quantity.describe(bytes: totalRSS)), CPU \(Self.percent(totalCPU)); "
-                      + "supervisor pid \(status.supervisorPid), up \(Self.duration(status.uptime))")
+        footer.append(Self.summary(status))
         if let starts = status.starts, starts.queued > 0 {
             footer.append("\(host): \(starts.starting) of \(starts.limit) start slots in use, "
                           + "\(starts.queued) start\(starts.queued == 1 ? "" : "s") waiting (max_concurrent_starts)")
@@ -73,6 +75,29 @@ struct StatusTable {
         }
         footer += Self.logLossNotes(host, agents: status.agents, own: status.supervisorLogs ?? [])
         footer += Self.healthPortNotes(host, agents: status.agents)
+    }
+
+    /// `mainpc: 2 of 58 agents shown: 1 ready, 1 failed; RSS of the agents shown 40 MiB, CPU 3%;
+    /// on the host 57/58 ready; supervisor pid 812, up 5m`. The counts, RSS and CPU are of the
+    /// agents shown; the host's own count is added only when not all of them are shown.
+    static func summary(_ status: HostStatus) -> String {
+        let agents = status.agents
+        let total = status.totals["total"] ?? agents.count
+        let counts = Self.stateOrder.compactMap { state -> String? in
+            let count = agents.filter { $0.state.rawValue == state }.count
+            return count > 0 ? "\(count) \(state)" : nil
+        }
+        let rss = agents.compactMap { $0.resources?.rss }.reduce(0, +)
+        let cpu = agents.compactMap { $0.resources?.cpu }.reduce(0, +)
+        let noun = total == 1 ? "agent" : "agents"
+        let shown = agents.count == total ? "\(total) \(noun) shown" : "\(agents.count) of \(total) \(noun) shown"
+        var parts = [
+            shown + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", ")),
+            "RSS of the agents shown \(Quantity.describe(bytes: rss)), CPU \(Self.percent(cpu))",
+        ]
+        if agents.count != total { parts.append("on the host \(status.totals["ready"] ?? 0)/\(total) ready") }
+        parts.append("supervisor pid \(status.supervisorPid), up \(Self.duration(status.uptime))")
+        return "\(status.host): " + parts.joined(separator: "; ")
     }
 
     /// `mainpc: X: health port 6575 configured; agent answers on 5576`, for each agent whose
@@ -110,15 +135,20 @@ struct StatusTable {
 
     func rendered() -> String {
         var header = ["NAME", "GROUP", "STATE", "PID", "UPTIME", "RESTARTS", "RSS", "CPU", "LIMITS", "HEALTH", "LAST EXIT", "CAUSE"]
-        if showHost { header.insert("HOST", at: 0) }
         guard !rows.isEmpty else { return footer.joined(separator: "\n") }
+        let showHost = showHost
+        var rows = rows
+        if showHost {
+            header.insert("HOST", at: 0)
+            for index in rows.indices { rows[index].insert(rowHosts[index], at: 0) }
+        }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String], state: String?) -> String {
             cells.enumerated().map { index, cell in
                 let padded = index == cells.count - 1 ? cell : Self.padded(cell, to: widths[index])
                 let stateColumn = showHost ? 3 : 2
-                guard colour, index == stateColumn, let state else { return padded }
-                return Self.paint(padded, state)
+                guard index == stateColumn, let state else { return padded }
+                return style.paint(padded, sgr: Self.colourCode(state))
             }.joined(separator: "  ")
         }
         var lines = [line(header, state: nil)]
@@ -135,15 +165,14 @@ struct StatusTable {
         return cell.padding(toLength: width, withPad: " ", startingAt: 0)
     }
 
-    private static func paint(_ text: String, _ state: String) -> String {
-        let code: String
+    /// The SGR code of a state: green ready, red failed, yellow on its way, dim otherwise.
+    private static func colourCode(_ state: String) -> String {
         switch state {
-        case "ready": code = "32"
-        case "failed": code = "31"
-        case "starting", "backoff", "stopping", "waiting": code = "33"
-        default: code = "2"
+        case "ready": return "32"
+        case "failed": return "31"
+        case "starting", "backoff", "stopping", "waiting": return "33"
+        default: return "2"
         }
-        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
 
     static func duration(_ seconds: Double?) -> String {

@@ -14,6 +14,11 @@ struct SupervisorCommand: ParsableCommand {
             `ping` talk to a running supervisor over ZeroMQ; `discover` asks the service \
             registry; `import` converts legacy configs; `export` writes compose, Kubernetes or \
             systemd files; `keys init` makes the CurveZMQ keys for authenticated remote control.
+
+            \(CLIExit.table)
+
+            Colour (status): --color auto (the default) colours only a terminal, and not when \
+            NO_COLOR is set to anything or TERM is dumb; --color always and --color never decide alone.
             """,
         version: SupervisorVersion.text,
         subcommands: [
@@ -24,14 +29,27 @@ struct SupervisorCommand: ParsableCommand {
 
     /// The plain forms of `supervisor status` run without ArgumentParser's parsing (see
     /// `StatusRequest.init?(quick:)`); everything else as ArgumentParser reads it. Errors end the
-    /// process as ArgumentParser ends it.
+    /// process with the exit table of `CLIExit`.
     static func main() {
-        guard let request = StatusRequest(quick: Array(CommandLine.arguments.dropFirst())) else { return main(nil) }
+        let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            try request.run()
+            if let request = StatusRequest(quick: arguments) {
+                try request.run()
+            } else {
+                var command = try parseAsRoot(arguments)
+                try command.run()
+            }
         } catch {
-            exit(withError: error)
+            finish(with: error)
         }
+    }
+
+    /// Ends the process as ArgumentParser does (help, version, messages), except that its usage
+    /// errors (EX_USAGE, 64) exit 2 as every other usage error does.
+    static func finish(with error: Error) -> Never {
+        guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+        printError(fullMessage(for: error))
+        exit(withError: CLIExit.usage)
     }
 }
 

@@ -106,7 +106,7 @@ extension SupervisorCommand {
                 lock = try HostLock(directory: runDirectory, host: host)
             } catch {
                 printError("supervisor up \(host): \(error)")
-                throw ExitCode(1)
+                throw CLIExit.failure
             }
             var options = SupervisorOptions(
                 manifest: configuration.manifest!, host: host, baseDirectory: configuration.baseDirectory,
@@ -130,7 +130,7 @@ extension SupervisorCommand {
                     reactor = try Reactor(options: options)
                 } catch {
                     printError("supervisor up \(host): \(error)")
-                    throw ExitCode(1)
+                    throw CLIExit.failure
                 }
                 return reactor.run()
             }
@@ -192,7 +192,7 @@ extension SupervisorCommand {
                     Run `supervisor keys init` and copy the keys as docs/security.md says, or pass --insecure-control \
                     to serve without authentication on a network you trust.
                     """)
-                throw ExitCode(2)
+                throw CLIExit.usage
             }
         }
 

@@ -59,6 +59,22 @@ struct CommandLineTests {
         #expect(result.output.contains("4 error(s)"))
     }
 
+    @Test("one malformed hosts line is one error, not one more per agent on that host")
+    func badHostsLineIsOneError() throws {
+        let agents = (1...20).map { "  p\($0): {host: pc2, command: [/bin/true]}" }.joined(separator: "\n")
+        let harness = try SupervisorHarness(
+            manifest: "agents:\n  a: {host: mainpc, command: [/bin/true]}\n\(agents)\n",
+            hostsText: "mainpc 127.0.0.1 7700\npc2 10.0.0.2 77x0\n")
+        defer { harness.cleanUp() }
+        for arguments in [["check"], ["up", "pc2"], ["plan", "mainpc"], ["status"]] {
+            let result = try harness.run(arguments)
+            let errors = result.output.split(separator: "\n").filter { $0.contains("error") && !$0.contains("error(s)") }
+            #expect(errors == ["hosts:2: error: host 'pc2': control port \"77x0\" is not a number in 1...65534 (the event stream uses port + 1)"],
+                    "\(arguments): \(result.output)")
+            #expect(result.status == (arguments == ["check"] ? 1 : 2), "\(arguments): \(result.output)")
+        }
+    }
+
     @Test("up refuses a missing manifest, a manifest with errors and an unknown host")
     func upRefusesBadInput() throws {
         let harness = try SupervisorHarness(manifest: """
@@ -67,11 +83,11 @@ struct CommandLineTests {
             """)
         defer { harness.cleanUp() }
         let missing = try harness.run(["up", "mainpc", "--manifest", "nope.yaml"])
-        #expect(missing.status == 1)
+        #expect(missing.status == 2)
         #expect(missing.output.contains("manifest nope.yaml does not exist"))
 
         let broken = try harness.run(["up", "mainpc"])
-        #expect(broken.status == 1)
+        #expect(broken.status == 2)
         #expect(broken.output.contains("70000 is out of range"))
         #expect(broken.output.contains("nothing was started"))
         #expect(!FileManager.default.fileExists(atPath: harness.supervisorLog.path))
@@ -79,7 +95,7 @@ struct CommandLineTests {
         try "agents:\n  a: {host: mainpc, command: [/bin/true]}\n"
             .write(to: harness.directory.appendingPathComponent("agents.yaml"), atomically: true, encoding: .utf8)
         let unknown = try harness.run(["up", "mainpx"])
-        #expect(unknown.status == 2)
+        #expect(unknown.status == 4)
         #expect(unknown.output.contains("unknown host 'mainpx'"))
         #expect(unknown.output.contains("Did you mean 'mainpc'?"))
     }

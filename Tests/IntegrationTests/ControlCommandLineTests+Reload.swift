@@ -70,7 +70,7 @@ extension ControlCommandLineTests {
         #expect(session.harness.pids(of: "legacy") == [legacy])
 
         let unknown = try session.cli(["status", "mainpc", "legacy"])
-        #expect(unknown.status == 1, "a removed agent is unknown: \(unknown)")
+        #expect(unknown.status == 4, "a removed agent is unknown: \(unknown)")
         try session.harness.stop()
     }
 

@@ -61,8 +61,9 @@ extension ControlCommandLineTests {
 
         var directory: URL { harness.directory }
 
-        /// Runs `supervisor ARGS` in the test folder; killed after `timeout`.
-        func cli(_ arguments: [String], timeout: TimeInterval = 120) throws -> Outcome {
+        /// Runs `supervisor ARGS` in the test folder, `environment` added to this process's;
+        /// killed after `timeout`.
+        func cli(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Outcome {
             let folder = directory.appendingPathComponent("cli-output")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let name = UUID().uuidString
@@ -77,6 +78,7 @@ extension ControlCommandLineTests {
                 let child = Process()
                 child.executableURL = URL(fileURLWithPath: SupervisorHarness.supervisorPath)
                 child.arguments = arguments
+                if !environment.isEmpty { child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
                 child.currentDirectoryURL = directory
                 child.standardInput = FileHandle.nullDevice
                 child.standardOutput = out
@@ -235,7 +237,7 @@ extension ControlCommandLineTests {
 
         init?(_ text: String) {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
-            guard let header = lines.first, header.first == "N" else { return nil }
+            guard let header = lines.first, header.first == "N" || header.first == "H" else { return nil }
             let starts = header.indices.filter { index in
                 header[index] != " " && (index == 0 || (index >= 2 && header[index - 1] == " " && header[index - 2] == " "))
             }

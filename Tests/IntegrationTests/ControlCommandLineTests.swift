@@ -67,12 +67,12 @@ struct ControlCommandLineTests {
         #expect(lastExit.contains("exit code 3") && lastExit.contains("crashed") && lastExit.contains(" ago"), "\(oneshot)")
         #expect(table.footer.count == 1, "\(result)")
         let footer = table.footer.first ?? ""
-        #expect(footer.hasPrefix("mainpc: 2/3 ready (2 ready, 1 failed)"), "\(footer)")
+        #expect(footer.hasPrefix("mainpc: 3 agents shown: 2 ready, 1 failed; RSS of the agents shown "), "\(footer)")
         #expect(footer.contains("supervisor pid \(supervisor)") && footer.contains(", up "), "\(footer)")
         try session.harness.stop()
     }
 
-    @Test("status --json has every agent; status HOST AGENT filters; an unknown agent is exit 1 with a suggestion")
+    @Test("status --json has every agent; status HOST AGENT filters; an unknown agent is exit 4 with a suggestion")
     func statusJSONAndFilters() throws {
         let ports = try PortAllocator.free(2)
         let session = try Session(manifest: Self.statusManifest(ports), avoiding: ports)
@@ -111,12 +111,12 @@ struct ControlCommandLineTests {
         #expect(Snapshot(byName.stdout)?.names == ["store"], "\(byName)")
 
         let unknown = try session.cli(["status", "mainpc", "apx"])
-        #expect(unknown.status == 1, "\(unknown)")
+        #expect(unknown.status == 4, "\(unknown)")
         #expect(unknown.stderr.contains("no agent named \"apx\""), "\(unknown)")
         #expect(unknown.stderr.contains("did you mean api?"), "\(unknown)")
 
         let unknownWithoutHost = try session.cli(["status", "apx"])
-        #expect(unknownWithoutHost.status != 0, "\(unknownWithoutHost)")
+        #expect(unknownWithoutHost.status == 4, "\(unknownWithoutHost)")
         #expect(unknownWithoutHost.stderr.lowercased().contains("did you mean api?"), "\(unknownWithoutHost)")
         try session.harness.stop()
     }
@@ -136,6 +136,10 @@ struct ControlCommandLineTests {
 
         let any = try session.cli(["status"])
         #expect(any.status == 3, "\(any)")
+        for verb in [["stop", "store"], ["ping"], ["reload"], ["logs", "store"]] {
+            let result = try session.cli(verb)
+            #expect(result.status == 3, "\(verb): \(result)")
+        }
         #expect(any.output.contains("mainpc"), "\(any)")
 
         // The plain forms are read without ArgumentParser (StatusRequest.init?(quick:)); with

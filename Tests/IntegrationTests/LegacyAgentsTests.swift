@@ -64,7 +64,7 @@ struct LegacyAgentsTests {
         #expect(discovered.output.contains("registered: true"))
         #expect(discovered.output.contains("capabilities"))
         let unknown = try harness.run(["discover", "Reasoer"])
-        #expect(unknown.status == 1)
+        #expect(unknown.status == 4)
         #expect(unknown.output.contains("not known"))
         try harness.stop()
     }

@@ -22,8 +22,11 @@ struct UpAllTests {
 
         let status = try harness.run(["status"])
         #expect(status.status == 0, "\(status.output)")
-        #expect(status.output.contains("mainpc: 1/1 ready"))
-        #expect(status.output.contains("pc2: 1/1 ready"))
+        #expect(status.output.contains("mainpc: 1 agent shown: 1 ready; RSS of the agents shown "), "\(status.output)")
+        #expect(status.output.contains("pc2: 1 agent shown: 1 ready"), "\(status.output)")
+        // The agents shown are on two hosts: a HOST column; one host's agents: none.
+        #expect(status.output.hasPrefix("HOST  "), "\(status.output)")
+        #expect(try harness.run(["status", "pc2"]).output.hasPrefix("NAME  "))
 
         let down = try harness.run(["down"])
         #expect(down.status == 0, "\(down.output)")
@@ -48,7 +51,7 @@ struct UpAllTests {
         let up = try harness.run(["up", "--all"])
         #expect(up.status == 0, "\(up.output)")
         #expect(up.output.contains("waiting for other hosts: pc2/b"), "\(up.output)")
-        #expect(eventually(timeout: 60) { (try? harness.run(["status"]).output.contains("mainpc: 2/2 ready")) == true })
+        #expect(eventually(timeout: 60) { (try? harness.run(["status"]).output.contains("mainpc: 2 agents shown: 2 ready")) == true })
         #expect(try harness.run(["down"]).status == 0)
     }
 

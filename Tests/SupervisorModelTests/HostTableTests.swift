@@ -32,6 +32,24 @@ struct HostTableTests {
         #expect(table["pc2"]?.isLoopback == false)
     }
 
+    @Test("a rejected line is one error: the agents on that host are not reported again")
+    func rejectedLineIsOneError() throws {
+        let (table, issues) = HostTable.parse(text: "mainpc 127.0.0.1 7700\npc2 10.0.0.2 notaport\n", file: "hosts")
+        #expect(issues.map(\.line) == [2])
+        #expect(table.rejected == ["pc2": 2])
+        let yaml = """
+            defaults: {command: [/bin/a]}
+            agents:
+              A: {host: pc2}
+              B: {host: pc2}
+              C: {host: mainpc}
+              D: {host: elsewhere}
+            """
+        let loaded = ManifestLoader.load(text: yaml, file: "agents.yaml", environment: [:], hosts: table)
+        // Only the host nobody listed at all is an error of the manifest.
+        #expect(loaded.issues.map(\.agent) == ["D"], "\(loaded.issues)")
+    }
+
     @Test("Windows line endings are tolerated")
     func carriageReturns() {
         let (table, issues) = HostTable.parse(text: "a 127.0.0.1 7700\r\nb 127.0.0.1 7710\r\n", file: "hosts")

@@ -24,10 +24,14 @@ public struct HostTable: Equatable, Sendable {
 
     public var file: String
     public var hosts: [Host]
+    /// The names on lines that were rejected (each already one issue), with the line: agents
+    /// on these hosts are not reported again, one error per bad line is enough.
+    public var rejected: [String: Int]
 
-    public init(file: String, hosts: [Host]) {
+    public init(file: String, hosts: [Host], rejected: [String: Int] = [:]) {
         self.file = file
         self.hosts = hosts
+        self.rejected = rejected
     }
 
     public subscript(name: String) -> Host? {
@@ -38,6 +42,7 @@ public struct HostTable: Equatable, Sendable {
     public static func parse(text: String, file: String) -> (table: HostTable, issues: [ManifestIssue]) {
         var hosts: [Host] = []
         var issues: [ManifestIssue] = []
+        var rejected: [String: Int] = [:]
         for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let lineNumber = index + 1
             let content = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
@@ -45,6 +50,8 @@ public struct HostTable: Equatable, Sendable {
             if fields.isEmpty { continue }
             func problem(_ code: ManifestIssue.Code, _ message: String) {
                 issues.append(ManifestIssue(code, file: file, line: lineNumber, message: message))
+                // The first field is the host's name whatever else is wrong with the line.
+                if code == .hostsSyntax, rejected[fields[0]] == nil { rejected[fields[0]] = lineNumber }
             }
             guard fields.count == 3 else {
                 problem(.hostsSyntax, "expected 'name address control-port', found \(fields.count) field(s)")
@@ -73,7 +80,8 @@ public struct HostTable: Equatable, Sendable {
             }
             hosts.append(Host(name: name, address: address, controlPort: port, line: lineNumber))
         }
-        return (HostTable(file: file, hosts: hosts), issues)
+        for host in hosts { rejected[host.name] = nil }
+        return (HostTable(file: file, hosts: hosts, rejected: rejected), issues)
     }
 
     /// Reads and parses a file; an unreadable file is one issue.

@@ -41,7 +41,8 @@ struct ManifestValidator {
     private func checkHosts(_ issues: inout [ManifestIssue]) {
         guard let hosts else { return }
         let names = hosts.hosts.map(\.name)
-        for agent in manifest.agents where !agent.host.isEmpty && hosts[agent.host] == nil {
+        // A host whose line was rejected is that line's one error, not one more per agent.
+        for agent in manifest.agents where !agent.host.isEmpty && hosts[agent.host] == nil && hosts.rejected[agent.host] == nil {
             var message = "host '\(agent.host)' is not in \(hosts.file)"
             if let suggestion = Spelling.closest(to: agent.host, among: names) { message += "; did you mean '\(suggestion)'?" }
             issues.append(issue(.unknownHost, agent.name, key: "host", message))
@@ -103,7 +104,7 @@ struct ManifestValidator {
             func report(_ code: ManifestIssue.Code, _ message: String) {
                 issues.append(ManifestIssue(code, file: manifest.file, line: endpoint.line, key: key, message: message))
             }
-            if let hosts, hosts[endpoint.host] == nil {
+            if let hosts, hosts[endpoint.host] == nil, hosts.rejected[endpoint.host] == nil {
                 report(.unknownHost, "host '\(endpoint.host)' is not in \(hosts.file)")
             }
             for agent in manifest.agents(on: endpoint.host) {
