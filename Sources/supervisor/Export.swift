@@ -19,7 +19,9 @@ extension SupervisorCommand {
                 supervisor-agents:latest, which `make image` builds with agent-sim; a program the \
                 manifest runs from ${SUPERVISOR_BIN_DIR} is run from /usr/local/bin in it. \
                 See docs/export.md.
-                Exit status: 0 when the files were written; 1 otherwise.
+                Exit status: 0 when the files were written; 1 when they could not be (files that \
+                exist, two agents with one service name, a write error); 2 for errors in the \
+                manifest or hosts, a bad --image or --image with systemd; 4 for a HOST no agent runs on.
                 """)
 
         @Argument(help: "compose, swarm, kubernetes or systemd.")
@@ -46,11 +48,11 @@ extension SupervisorCommand {
             for issue in configuration.issues { printError(issue.description) }
             guard let manifest = configuration.manifest, configuration.issues.errors.isEmpty else {
                 printError("nothing exported: fix the errors above (supervisor check)")
-                throw ExitCode(1)
+                throw CLIExit.usage
             }
             if image != nil && format == .systemd {
                 printError("error: --image applies to compose, swarm and kubernetes; systemd units run on this machine")
-                throw ExitCode(1)
+                throw CLIExit.usage
             }
             let result: ExportResult
             do {
@@ -63,7 +65,11 @@ extension SupervisorCommand {
                     portOffset: configuration.environment["PORT_OFFSET"] ?? "0", image: containerImage)
             } catch {
                 printError("error: \(error.message)")
-                throw ExitCode(1)
+                switch error.code {
+                case .badImage: throw CLIExit.usage
+                case .unknownHost: throw CLIExit.notFound
+                case .nameClash: throw CLIExit.failure
+                }
             }
             let folder = output ?? "export/\(format.rawValue)"
             try write(result.files, to: folder)
@@ -75,7 +81,7 @@ extension SupervisorCommand {
             let existing = files.keys.sorted().map { folder + "/" + $0 }.filter { FileManager.default.fileExists(atPath: $0) }
             if !force && !existing.isEmpty {
                 printError("\(existing[0]) exists\(existing.count > 1 ? " (and \(existing.count - 1) more)" : ""); nothing written (use --force to replace)")
-                throw ExitCode(1)
+                throw CLIExit.failure
             }
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -84,7 +90,7 @@ extension SupervisorCommand {
                 }
             } catch {
                 printError("\(folder): error: cannot write: \(error.localizedDescription)")
-                throw ExitCode(1)
+                throw CLIExit.failure
             }
         }
     }

@@ -150,8 +150,12 @@ struct ExportTests {
         #expect(result.status == 0, "\(result.output)")
         #expect(try Self.files(in: folder.path("pc2"), ending: ".yaml").count == 26)
         let unknown = try Self.export(["compose", "nowhere"], in: folder)
-        #expect(unknown.status == 1)
+        #expect(unknown.status == 4)
         #expect(unknown.output.contains("no agent runs on host 'nowhere'"))
+        let badImage = try Self.export(["compose", "--image", "my image"], in: folder)
+        #expect(badImage.status == 2 && badImage.output.contains("--image 'my image' is not an image reference"))
+        let systemdImage = try Self.export(["systemd", "--image", "x"], in: folder)
+        #expect(systemdImage.status == 2 && systemdImage.output.contains("--image applies to compose, swarm and kubernetes"))
     }
 
     @Test("existing files are kept unless --force; the default folder is export/<format>")
@@ -172,7 +176,7 @@ struct ExportTests {
             .write(toFile: folder.path("agents.yaml"), atomically: true, encoding: .utf8)
         try "mainpc 127.0.0.1 7700\n".write(toFile: folder.path("hosts"), atomically: true, encoding: .utf8)
         let result = try Self.run(Self.supervisorPath, ["export", "compose"], in: folder.url)
-        #expect(result.status == 1)
+        #expect(result.status == 2)
         #expect(result.output.contains("nothing exported"))
         #expect(!FileManager.default.fileExists(atPath: folder.path("export")))
     }
