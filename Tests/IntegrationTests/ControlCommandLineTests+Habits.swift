@@ -103,19 +103,7 @@ extension ControlCommandLineTests {
 extension ControlCommandLineTests.Session {
     /// The output of a shell command run on a pseudo-terminal by script(1).
     func underTerminal(_ command: String, environment: [String: String]) throws -> String {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        child.arguments = ["-qec", command, "/dev/null"]
-        child.currentDirectoryURL = directory
-        child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        child.standardInput = FileHandle.nullDevice
-        let pipe = Pipe()
-        child.standardOutput = pipe
-        child.standardError = pipe
-        try child.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        child.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try harness.runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], environment: environment, nullInput: true).output
     }
 
     /// Rewrites `hosts`: mainpc, then each extra name on loopback with ports nothing listens on.

@@ -64,48 +64,40 @@ struct ExportTests {
 
     @Test("compose.yaml passes the Compose specification schema; depends_on names services, no cycle")
     func composeValidates() throws {
-        let folder = try Folder()
-        let result = try Self.export(["compose", "-o", "out"], in: folder)
-        #expect(result.status == 0, "\(result.output)")
-        // docker-compose v1 (apt) parses, interpolates and checks depends_on without a daemon.
-        if let compose = ["/usr/bin/docker-compose", "/usr/local/bin/docker-compose"].first(where: FileManager.default.isExecutableFile) {
-            let config = try Self.run(compose, ["-f", folder.path("out/compose.yaml"), "config", "-q"])
-            #expect(config.status == 0 && config.output.isEmpty, "docker-compose config:\n\(config.output)")
-            print("compose: docker-compose config -q passed")
-        } else {
-            print("SKIPPED docker-compose config: docker-compose (v1) is not installed (apt-get install docker-compose)")
-        }
-        guard let tools = ValidationTools.prepare() else { return }
-        guard let schema = tools.composeSchema else {
-            print("SKIPPED compose schema validation: \(tools.composeProblem ?? "unknown")")
-            return
-        }
-        let check = try Self.run(tools.python, ["-c", ValidationTools.composeScript, schema, folder.path("out/compose.yaml")])
-        #expect(check.status == 0, "compose validation failed:\n\(check.output)")
-        print("compose: \(check.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+        try validateComposeFile(format: "compose", file: "compose.yaml")
     }
 
     @Test("stack.yaml (swarm) passes docker-compose config and the Compose schema, with no depends_on")
     func swarmValidates() throws {
-        let folder = try Folder()
-        let result = try Self.export(["swarm", "-o", "out"], in: folder)
-        #expect(result.status == 0, "\(result.output)")
+        let folder = try validateComposeFile(format: "swarm", file: "stack.yaml")
         let text = try String(contentsOfFile: folder.path("out/stack.yaml"), encoding: .utf8)
         #expect(!text.contains("depends_on:") && text.contains("endpoint_mode: dnsrr"))
         #expect(text.contains("command: [\"/usr/local/bin/agent-sim\""), "agent-sim runs from the image's folder")
+    }
+
+    /// Exports `format` to out/`file`, then checks it with docker-compose v1's `config` (apt; it
+    /// parses, interpolates and checks depends_on without a daemon) and the Compose schema.
+    @discardableResult
+    private func validateComposeFile(format: String, file: String) throws -> Folder {
+        let folder = try Folder()
+        let result = try Self.export([format, "-o", "out"], in: folder)
+        #expect(result.status == 0, "\(result.output)")
         if let compose = ["/usr/bin/docker-compose", "/usr/local/bin/docker-compose"].first(where: FileManager.default.isExecutableFile) {
-            let config = try Self.run(compose, ["-f", folder.path("out/stack.yaml"), "config", "-q"])
+            let config = try Self.run(compose, ["-f", folder.path("out/" + file), "config", "-q"])
             #expect(config.status == 0 && config.output.isEmpty, "docker-compose config:\n\(config.output)")
+            print("\(format): docker-compose config -q passed")
         } else {
-            print("SKIPPED docker-compose config of stack.yaml: docker-compose (v1) is not installed")
+            print("SKIPPED docker-compose config of \(file): docker-compose (v1) is not installed (apt-get install docker-compose)")
         }
-        guard let tools = ValidationTools.prepare(), let schema = tools.composeSchema else {
-            print("SKIPPED stack schema validation: the schema tools are not available")
-            return
+        guard let tools = ValidationTools.prepare() else { return folder }
+        guard let schema = tools.composeSchema else {
+            print("SKIPPED \(file) schema validation: \(tools.composeProblem ?? "unknown")")
+            return folder
         }
-        let check = try Self.run(tools.python, ["-c", ValidationTools.composeScript, schema, folder.path("out/stack.yaml")])
-        #expect(check.status == 0, "stack validation failed:\n\(check.output)")
-        print("swarm: \(check.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+        let check = try Self.run(tools.python, ["-c", ValidationTools.composeScript, schema, folder.path("out/" + file)])
+        #expect(check.status == 0, "\(file) validation failed:\n\(check.output)")
+        print("\(format): \(check.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+        return folder
     }
 
     @Test("every Kubernetes file passes kubernetes-validate --strict; init containers wait for Services that exist")

@@ -41,11 +41,20 @@ final class SupervisorHarness: @unchecked Sendable {
     /// Runs `supervisor ARGS` to completion; returns exit status and combined output.
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        try runProgram(Self.supervisorPath, arguments, environment: environment)
+    }
+
+    /// Runs `program ARGS` to completion in the harness folder; returns exit status and combined
+    /// output. `nullInput` gives it /dev/null as standard input rather than the test's.
+    func runProgram(
+        _ program: String, _ arguments: [String], environment: [String: String] = [:], nullInput: Bool = false
+    ) throws -> (status: Int32, output: String) {
         let child = Process()
-        child.executableURL = URL(fileURLWithPath: Self.supervisorPath)
+        child.executableURL = URL(fileURLWithPath: program)
         child.arguments = arguments
         child.currentDirectoryURL = directory
         child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if nullInput { child.standardInput = FileHandle.nullDevice }
         let pipe = Pipe()
         child.standardOutput = pipe
         child.standardError = pipe
