@@ -3,7 +3,8 @@ import SupervisorCore
 import SupervisorModel
 
 /// `up --detach`: starts `supervisor up` in its own process group with output to
-/// `<logs>/<host>/console.log`, waits until start-up has ended, and says where things are.
+/// `<logs>/<host>/console.log`, waits until start-up has ended (showing its progress, as the
+/// foreground `up` does, from the status replies it polls), and says where things are.
 struct Detacher {
     let host: HostTable.Host
     let logRoot: String
@@ -11,6 +12,10 @@ struct Detacher {
     let arguments: [String]
     /// With CurveZMQ: the key used to ask the new supervisor for its status.
     let credentials: ClientCredentials?
+    /// The host's start plan, for the progress line built from the status replies.
+    let graph: DependencyGraph
+    /// `--quiet`, `--verbose` or neither: what is shown while start-up goes on.
+    let verbosity: ConsoleVerbosity
 
     func startInBackground() throws {
         // Fail fast, with the same message the daemon would give, if one already runs.
@@ -38,9 +43,15 @@ struct Detacher {
             throw CLIExit.failure
         }
         let client = ControlClient(host: host, credentials: credentials)
+        let screen = Console.forStandardError(verbosity)
+        var display = ProgressDisplay(policy: screen.policy)
+        let began = MonotonicClock.now()
+        // Every way out (the summary, an error) first takes the status line away.
+        defer { screen.clearStatus() }
         while true {
             if processHasExited(pidfd) {
                 close(pidfd)
+                screen.clearStatus()
                 printError("the supervisor exited during start-up; see \(console):")
                 printError(tail(of: console))
                 throw CLIExit.failure
@@ -48,11 +59,13 @@ struct Detacher {
             let reply = client.request(.status(agents: []), as: HostStatus.self, timeout: 5)
             if case .failure(let error) = reply, error.code == .unauthenticated {
                 close(pidfd)
+                screen.clearStatus()
                 printError("supervisor for \(host.name) started (pid \(pid)), but its status cannot be read: \(error.message)")
                 throw CLIExit.failure
             }
             if case .success(let status) = reply, let remote = Self.settled(status) {
                 close(pidfd)
+                screen.clearStatus()
                 let totals = status.totals
                 print("supervisor for \(host.name) running in the background (pid \(pid))")
                 print("agents: \(totals["ready"] ?? 0)/\(totals["total"] ?? 0) ready")
@@ -63,6 +76,9 @@ struct Detacher {
                 print("logs: \(directory)/ (supervisor.log, console.log, <agent>.log)")
                 print("control: \(client.endpoint), events: \(client.eventsEndpoint)")
                 return
+            }
+            if case .success(let status) = reply, let output = display.show(progress(status, since: began)) {
+                screen.show(output)
             }
             usleep(100_000)
         }
@@ -83,6 +99,13 @@ struct Detacher {
             let reason = agent.cause?.text ?? agent.failureReason ?? agent.lastExit?.text ?? agent.state.rawValue
             return "\(agent.state.rawValue): \(agent.name): \(reason)"
         }
+    }
+
+    /// The progress line of one status reply: its ready agents counted by level.
+    private func progress(_ status: HostStatus, since began: TimeInterval) -> StartupProgressLine {
+        var tally = StartupTally(graph: graph)
+        for agent in status.agents where agent.state == .ready { tally.setReady(agent.name, true) }
+        return tally.line(elapsed: MonotonicClock.now() - began)
     }
 
     private func processHasExited(_ pidfd: Int32) -> Bool {

@@ -45,7 +45,7 @@ extension SupervisorCommand {
 
         func run() throws {
             let configuration = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts)
-            for issue in configuration.issues { printError(issue.description) }
+            reportIssues(configuration.issues, warnings: .count, manifestPath: files.manifest)
             guard let manifest = configuration.manifest, configuration.issues.errors.isEmpty else {
                 printError("nothing exported: fix the errors above (supervisor check)")
                 throw CLIExit.usage

@@ -44,27 +44,6 @@ func loadValidManifest(files: FileOptions, host: String) throws -> Manifest {
     try loadValidConfiguration(files: files, host: host).manifest!
 }
 
-func loadValidConfiguration(files: FileOptions, host: String, allowEmpty: Bool = false) throws -> Configuration {
-    let configuration = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts)
-    let errors = configuration.issues.errors
-    for issue in configuration.issues { printError(issue.description) }
-    guard errors.isEmpty, let manifest = configuration.manifest else {
-        printError("\(files.manifest): \(errors.count) error(s); nothing was started. Run `supervisor check` for details.")
-        throw CLIExit.usage
-    }
-    guard configuration.hosts[host] != nil else {
-        let names = configuration.hosts.hosts.map(\.name)
-        let hint = Spelling.closest(to: host, among: names).map { " Did you mean '\($0)'?" } ?? ""
-        printError("unknown host '\(host)': \(files.hosts) lists \(names.joined(separator: ", ")).\(hint)")
-        throw CLIExit.notFound
-    }
-    guard allowEmpty || !manifest.agents(on: host).isEmpty else {
-        printError("host '\(host)' has no agents in \(files.manifest)")
-        throw CLIExit.usage
-    }
-    return configuration
-}
-
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

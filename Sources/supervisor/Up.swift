@@ -37,6 +37,19 @@ extension SupervisorCommand {
                 started all the same and fail as they would, and the others start, as systemd \
                 starts the other units. To refuse instead: `supervisor check --strict && supervisor up`. \
                 `supervisor check --deep` also compiles the scripts and checks the ports.
+
+                On a terminal, start-up is one status line redrawn at the bottom ("starting: 10/26 \
+                ready, level 2/8, 4.2 s"); only what matters scrolls above it (warnings, errors, \
+                preflight findings, agents that exited, crashed, are restarting or failed, with \
+                the cause); routine lines (spawned, ready, ...) are only in supervisor.log. When \
+                start-up ends the line gives way to a summary ("mainpc: 58/58 ready in 8.4 s", \
+                one line per agent that failed, exited or is blocked, and where the logs are); \
+                what matters later is printed as plain lines. --verbose prints every log line \
+                instead, --quiet only errors and the summary. When stderr is not a terminal (or \
+                TERM=dumb) there are no control codes: the log lines, a progress line each time \
+                the lowest level still starting moves, and the summary. --detach and --all show \
+                the same progress while they wait, from the status replies they poll. The \
+                manifest's warnings are printed once (with --quiet, counted on one line).
                 """)
 
         @Argument(help: "The host whose agents to run, as named in the hosts file.")
@@ -68,10 +81,20 @@ extension SupervisorCommand {
                 help: "At most this many agents starting at once (overrides the manifest's max_concurrent_starts; default: twice the cores).")
         var maxConcurrentStarts: Int?
 
+        @Flag(help: "Print every log line on stderr (spawned, ready, ...), plain, without the redrawn status line.")
+        var verbose = false
+
+        @Flag(help: "Print only errors and the start-up summary on stderr.")
+        var quiet = false
+
         @Flag(name: .customLong("no-cgroups"), help: "Do not use cgroups: memory limits are enforced by a watchdog that restarts agents over their limit; cpu and pids limits are not enforced.")
         var noCgroups = false
 
         func run() throws {
+            guard let verbosity = ConsoleVerbosity.from(verbose: verbose, quiet: quiet) else {
+                printError("give either --verbose or --quiet, not both")
+                throw CLIExit.usage
+            }
             if let maxConcurrentStarts, maxConcurrentStarts < 1 {
                 printError("--max-concurrent-starts must be at least 1")
                 throw CLIExit.usage
@@ -81,13 +104,13 @@ extension SupervisorCommand {
                     printError("give either a host or --all, not both")
                     throw CLIExit.usage
                 }
-                return try startAllLocalHosts()
+                return try startAllLocalHosts(verbosity)
             }
             guard let host else {
                 printError("name the host to start (e.g. `supervisor up mainpc`), or use --all")
                 throw CLIExit.usage
             }
-            let configuration = try loadValidConfiguration(files: files, host: host)
+            let configuration = try loadValidConfiguration(files: files, host: host, warnings: warningReport(verbosity))
             let preflight = Preflight(configuration: configuration, host: host).paths(severity: .warning).issues
             let endpoint = configuration.hosts[host]!
             let curveKeys = try controlKeys(endpoint)
@@ -97,7 +120,8 @@ extension SupervisorCommand {
                 // The supervisor in the background logs them too; here is where they are seen.
                 announce(preflight, host: host, configuration: configuration)
                 try Detacher(host: endpoint, logRoot: logRoot, runDirectory: runDirectory, arguments: foregroundArguments(host, logRoot),
-                             credentials: curveKeys.map { ownCredentials(host, $0) })
+                             credentials: curveKeys.map { ownCredentials(host, $0) },
+                             graph: DependencyGraph(manifest: configuration.manifest!, host: host), verbosity: verbosity)
                     .startInBackground()
                 return
             }
@@ -123,6 +147,7 @@ extension SupervisorCommand {
             options.keysDirectory = keysDirectory
             options.maxConcurrentStarts = maxConcurrentStarts
             options.preflightFindings = preflight
+            options.verbosity = verbosity
             let code = try withExtendedLifetime(lock) { () throws -> Int32 in
                 // The reactor (and every socket it owns) is gone when this closure returns.
                 let reactor: Reactor
@@ -140,25 +165,33 @@ extension SupervisorCommand {
         }
 
         /// `up --all`: each loopback host with agents, detached, one after another.
-        private func startAllLocalHosts() throws {
+        private func startAllLocalHosts(_ verbosity: ConsoleVerbosity) throws {
             let hosts = HostTable.load(path: files.hosts).table.hosts.filter(\.isLoopback)
             var started = 0
-            for target in hosts {
-                let configuration = try loadValidConfiguration(files: files, host: target.name, allowEmpty: true)
-                guard !(configuration.manifest?.agents(on: target.name).isEmpty ?? true) else { continue }
+            for (index, target) in hosts.enumerated() {
+                // The manifest's warnings are the same for every host: told with the first.
+                let warnings = index == 0 ? warningReport(verbosity) : .alreadySaid
+                let configuration = try loadValidConfiguration(files: files, host: target.name, allowEmpty: true, warnings: warnings)
+                guard let manifest = configuration.manifest, !manifest.agents(on: target.name).isEmpty else { continue }
                 let logRoot = logs ?? configuration.baseDirectory + "/logs"
                 announce(Preflight(configuration: configuration, host: target.name).paths(severity: .warning).issues,
                          host: target.name, configuration: configuration)
                 let curveKeys = try controlKeys(target)
                 try Detacher(host: target, logRoot: logRoot, runDirectory: configuration.baseDirectory + "/run",
                              arguments: foregroundArguments(target.name, logRoot),
-                             credentials: curveKeys.map { ownCredentials(target.name, $0) }).startInBackground()
+                             credentials: curveKeys.map { ownCredentials(target.name, $0) },
+                             graph: DependencyGraph(manifest: manifest, host: target.name), verbosity: verbosity).startInBackground()
                 started += 1
             }
             if started == 0 {
                 printError("no host with a loopback address in \(files.hosts) has agents")
                 throw CLIExit.usage
             }
+        }
+
+        /// Each warning once, or with --quiet one line that counts them.
+        private func warningReport(_ verbosity: ConsoleVerbosity) -> WarningReport {
+            verbosity == .quiet ? .count : .all
         }
 
         /// The preflight's findings on stderr, for `--detach` and `--all`.

@@ -1,7 +1,8 @@
 import Foundation
 import SupervisorModel
 
-/// The supervisor's own log: `logs/<host>/supervisor.log`, mirrored to stderr.
+/// The supervisor's own log: `logs/<host>/supervisor.log`, mirrored to stderr through a
+/// `Console`, which echoes the lines its policy asks for (on a terminal only those that matter).
 ///
 /// When the file cannot be written, every line still goes to stderr. Lost lines are counted;
 /// warnings (`warn`) are kept and written once the file can take them again, after a line
@@ -9,11 +10,14 @@ import SupervisorModel
 /// lost` on both.
 public final class SupervisorLog {
     private let file: RotatingLogFile?
-    private let mirror: Bool
+    /// Where lines are echoed; nil: nowhere.
+    private let console: Console?
     public let host: String
     private var notices: [LogWriteNotice] = []
     /// Notes since the last `flush` (with `batched`); warnings are never held back.
     private var pending: [UInt8] = []
+    /// Those of `pending` the console echoes.
+    private var pendingEcho: [UInt8] = []
     /// Lines wait in memory until `flush()`, which writes them in one `write` to the file and
     /// one to stderr. The reactor flushes once per turn, before it waits, so a line is in the
     /// file when the turn that made it ends, and a busy turn (a restart: exit, transition,
@@ -22,9 +26,14 @@ public final class SupervisorLog {
     public var batched = false
 
     /// `directory` nil logs to stderr only.
-    public init(directory: String?, host: String, mirrorToStderr: Bool = true, settle: TimeInterval = 1) throws {
+    public convenience init(directory: String?, host: String, mirrorToStderr: Bool = true, settle: TimeInterval = 1) throws {
+        try self.init(directory: directory, host: host, console: mirrorToStderr ? Console(policy: .plain) : nil, settle: settle)
+    }
+
+    /// `directory` nil logs to the console only.
+    public init(directory: String?, host: String, console: Console?, settle: TimeInterval = 1) throws {
         self.host = host
-        self.mirror = mirrorToStderr
+        self.console = console
         file = try directory.map {
             try RotatingLogFile(path: "\($0)/supervisor.log", maxSize: 10 << 20, maxFiles: 5, settle: settle)
         }
@@ -33,15 +42,15 @@ public final class SupervisorLog {
         }
     }
 
-    /// Writes one event line.
-    public func note(_ message: String) {
-        write(message, keep: false)
+    /// Writes one event line; `weight` decides whether the console shows it.
+    public func note(_ message: String, weight: LogWeight = .routine) {
+        write(message, keep: false, weight: weight)
     }
 
     /// Writes a warning that must reach the file: if it cannot be written now, it is kept
     /// (up to `RotatingLogFile.heldLimit`) and written when the file works again.
-    public func warn(_ message: String) {
-        write(message, keep: true)
+    public func warn(_ message: String, weight: LogWeight = .notable) {
+        write(message, keep: true, weight: weight)
     }
 
     /// Opens supervisor.log anew when it was moved (SIGUSR2); true when it did.
@@ -73,9 +82,11 @@ public final class SupervisorLog {
         var rounds = 0
         while !pending.isEmpty && rounds < 4 {
             let bytes = pending
+            let echo = pendingEcho
             pending = []
+            pendingEcho = []
             rounds += 1
-            emit(bytes, keep: false)
+            emit(bytes, echo: echo, keep: false)
         }
     }
 
@@ -83,16 +94,19 @@ public final class SupervisorLog {
         flush()
     }
 
-    private func write(_ message: String, keep: Bool) {
+    private func write(_ message: String, keep: Bool, weight: LogWeight) {
+        let echoed = console?.echoes(weight) ?? false
         // A warning goes at once (after the notes before it), so that what explains a crash or
         // a kill in the same turn is on disk; it is also the one kind held when the file fails.
         guard batched && !keep else {
             flush()
             var bytes: [UInt8] = []
             line(message, into: &bytes)
-            return emit(bytes, keep: keep)
+            return emit(bytes, echo: echoed ? bytes : [], keep: keep)
         }
+        let start = pending.count
         line(message, into: &pending)
+        if echoed { pendingEcho.append(contentsOf: pending[start...]) }
     }
 
     /// `<timestamp> <host> <message>\n`.
@@ -106,8 +120,8 @@ public final class SupervisorLog {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    private func emit(_ bytes: [UInt8], keep: Bool) {
-        if mirror { Descriptor.writeAll(STDERR_FILENO, bytes) }
+    private func emit(_ bytes: [UInt8], echo: [UInt8], keep: Bool) {
+        console?.writeLines(echo)
         if let change = file?.append(bytes, keepIfLost: keep) { report(change) }
     }
 
@@ -118,7 +132,7 @@ public final class SupervisorLog {
         switch change {
         case .began:
             // The file cannot take it; stderr is where this is seen.
-            if mirror { Descriptor.writeAll(STDERR_FILENO, Array("\(Timestamp.now()) \(host) \(notice.message)\n".utf8)) }
+            if console?.echoes(.error) == true { console?.writeLine("\(Timestamp.now()) \(host) \(notice.message)") }
         case .resumed:
             warn(notice.message)
         }

@@ -30,7 +30,7 @@ extension Reactor {
             }
         case .announce(let transition):
             let cause = transition.cause.map { "; cause: \($0.text)" } ?? ""
-            log.note("\(transition.agent): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason)\(cause))")
+            log.note("\(transition.agent): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason)\(cause))", weight: .of(transition))
             progress.record(transition, model: model)
             publish(transition)
             expireRegistration(transition)
@@ -50,8 +50,9 @@ extension Reactor {
         case .remoteHostChanged(let host, let reachable, let waiting):
             reportRemoteHost(host, reachable: reachable, waiting: waiting)
         case .startupFinished(let summary):
-            progress.finish()
             for line in StartupReport.lines(for: summary) { log.note(line) }
+            log.flush()
+            progress.finish(summary, model: model, host: options.host, logDirectory: options.logDirectory)
             onStartupFinished?(summary)
         case .exit:
             finished = true

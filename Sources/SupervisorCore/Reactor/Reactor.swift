@@ -79,10 +79,11 @@ public final class Reactor {
         probes = ProbeRunner(launcher: launcher)
         probes.loop = loop
         try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
-        log = try SupervisorLog(directory: options.logDirectory, host: options.host)
+        let console = Console.forStandardError(options.verbosity)
+        log = try SupervisorLog(directory: options.logDirectory, host: options.host, console: console)
         // Flushed by `reportLogNotices`, before every wait.
         log.batched = true
-        progress = StartupProgress(graph: model.graph, enabled: options.showProgress)
+        progress = StartupProgress(graph: model.graph, console: options.showProgress ? console : nil)
         wake = try Descriptor.pipe()
         try Descriptor.setNonBlocking(wake.write)
         if let hosts = options.hosts {
@@ -169,7 +170,7 @@ public final class Reactor {
         drainRemainingOutput()
         reportLogNotices()
         tearDownLimits()
-        log.note("supervisor stopped")
+        log.note("supervisor stopped", weight: .notable)
         log.flush()
         control?.closeGracefully()
         events?.closeGracefully()
@@ -203,7 +204,7 @@ public final class Reactor {
             let number = Int32(byte)
             switch SignalPlan.meaning(of: number) {
             case .stop:
-                log.note("received \(SignalName.of(number)): stopping agents, dependents first")
+                log.note("received \(SignalName.of(number)): stopping agents, dependents first", weight: .notable)
                 feed(.shutdown)
             case .reload:
                 log.note("received \(SignalName.of(number)): reloading \(options.manifestPath ?? "the manifest")")

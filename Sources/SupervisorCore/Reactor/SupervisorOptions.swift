@@ -13,8 +13,11 @@ public struct SupervisorOptions: Sendable {
     public var environment: [String: String]
     /// Forward SIGINT/SIGTERM to a graceful shutdown (off in in-process tests).
     public var handleSignals = true
-    /// Print start-up progress on stderr.
+    /// Print start-up progress and its conclusion on stderr (off in in-process tests).
     public var showProgress = true
+    /// What stderr shows (`up --verbose`, `--quiet`): on a terminal, normally one redrawn status
+    /// line and only the log lines that matter (`ConsolePolicy`).
+    public var verbosity = ConsoleVerbosity.normal
     /// The hosts file, for the legacy environment (addresses) and the registry's answers.
     public var hosts: HostTable?
     /// Where to serve control requests (and events on port + 1); nil: no control endpoint.
