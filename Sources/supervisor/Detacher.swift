@@ -46,8 +46,7 @@ struct Detacher {
         let screen = Console.forStandardError(verbosity)
         var display = ProgressDisplay(policy: screen.policy)
         let began = MonotonicClock.now()
-        // Every way out (the summary, an error) first takes the status line away.
-        defer { screen.clearStatus() }
+        // Every way out below (the summary, an error) first takes the status line away.
         while true {
             if processHasExited(pidfd) {
                 close(pidfd)

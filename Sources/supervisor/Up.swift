@@ -194,9 +194,10 @@ extension SupervisorCommand {
             verbosity == .quiet ? .count : .all
         }
 
-        /// The preflight's findings on stderr, for `--detach` and `--all`.
+        /// The preflight's findings on stderr, for `--detach` and `--all` (not with --quiet: the
+        /// agents they name fail, and the summary says so, as in the foreground).
         private func announce(_ findings: [ManifestIssue], host: String, configuration: Configuration) {
-            guard !findings.isEmpty else { return }
+            guard !findings.isEmpty, !quiet else { return }
             printError("\(host): " + Preflight.summary(of: findings, agentsOnHost: configuration.manifest?.agents(on: host).count ?? 0))
             for finding in findings { printError("\(host): preflight: \(finding)") }
         }
