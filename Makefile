@@ -1,6 +1,8 @@
 # Two commands do all set-up on a fresh Debian machine (root, Swift 6.3.1):
 #   make up     build (release) and run `supervisor up mainpc` with the default manifest
 #   make test   install what the tests need and run the whole suite
+# make install [PREFIX=/usr/local] [DESTDIR=]: supervisor and agent-sim on PATH, with shell
+# completions and a man page; make uninstall removes them.
 SWIFT ?= swift
 HOST ?= mainpc
 RELEASE_BIN = .build/release
@@ -16,7 +18,7 @@ RELR_FLAGS := $(shell v=$$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $$
 	echo "-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs")
 RELEASE_FLAGS ?= --static-swift-stdlib $(RELR_FLAGS)
 
-.PHONY: up build test test-cgroup-v2 test-engine image deps test-deps check plan clean bench bench-quick
+.PHONY: up build install uninstall test test-cgroup-v2 test-engine image deps test-deps check plan clean bench bench-quick
 
 deps:
 	@if ! pkg-config --exists libzmq 2>/dev/null; then \
@@ -47,6 +49,17 @@ test-deps: deps $(TEST_STAMP)
 
 build: deps
 	$(SWIFT) build -c release $(RELEASE_FLAGS)
+
+# make install: the release binaries, bash, zsh and fish completions and supervisor(1) under
+# $(DESTDIR)$(PREFIX) (deploy/install.sh lists the places; DESTDIR for staging a package).
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+install: build
+	DESTDIR="$(DESTDIR)" deploy/install.sh $(RELEASE_BIN) "$(PREFIX)"
+
+uninstall:
+	DESTDIR="$(DESTDIR)" deploy/install.sh --uninstall "$(PREFIX)"
 
 up: build
 	$(RELEASE_BIN)/supervisor up $(HOST)

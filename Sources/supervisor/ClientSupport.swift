@@ -29,8 +29,9 @@ struct KeyOptions: ParsableArguments {
         valueName: "name"))
     var key: String?
 
-    @Option(name: .customLong("keys"), help: "The key directory.")
-    var keysDirectory = "keys"
+    @Option(name: .customLong("keys"), help: ArgumentHelp(
+        "The key directory. Default: keys beside the manifest.", valueName: "dir"))
+    var keysDirectory: String?
 }
 
 /// What the client verbs share: reading `hosts` (and the manifest, to find an agent's host),
@@ -48,16 +49,17 @@ final class ClientContext {
     lazy var manifest: Manifest? = Configuration.load(manifestPath: manifestPath, hostsPath: hostsPath).manifest
 
     convenience init(files: FileOptions, keys: KeyOptions? = nil) throws {
-        try self.init(manifestPath: files.manifest, hostsPath: files.hosts, key: keys?.key, keysDirectory: keys?.keysDirectory ?? "keys")
+        try self.init(manifestPath: files.manifest, hostsPath: files.hosts, key: keys?.key, keysDirectory: keys?.keysDirectory)
     }
 
-    /// The same from plain values (`--manifest`, `--hosts`, `--key`, `--keys`).
-    init(manifestPath: String, hostsPath: String, key: String?, keysDirectory: String) throws {
+    /// The same from plain values (`--manifest`, `--hosts`, `--key`, `--keys`); no key
+    /// directory: `keys` beside the manifest.
+    init(manifestPath: String, hostsPath: String, key: String?, keysDirectory: String?) throws {
         self.manifestPath = manifestPath
         self.hostsPath = hostsPath
         let fromEnvironment = ProcessInfo.processInfo.environment["SUPERVISOR_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         keyName = key ?? fromEnvironment
-        keyStore = KeyStore(directory: keysDirectory)
+        keyStore = KeyStore(directory: keysDirectory ?? ManifestDiscovery.keysDirectory(besideManifest: manifestPath))
         unblockTerminationSignals()
         let (hosts, issues) = HostTable.load(path: hostsPath)
         guard issues.errors.isEmpty else {

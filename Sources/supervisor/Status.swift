@@ -56,19 +56,21 @@ extension SupervisorCommand {
 /// the plain forms, read directly from the command line (`StatusRequest.init?(quick:)`).
 struct StatusRequest: Equatable {
     var names: [String] = []
-    var manifestPath = "agents.yaml"
-    var hostsPath = "hosts"
+    /// nil: as `ManifestDiscovery` finds them (the `FileOptions` defaults).
+    var manifestPath: String?
+    var hostsPath: String?
     var key: String?
-    var keysDirectory = "keys"
+    var keysDirectory: String?
     var json = false
     var watch = false
     var color: ColorChoice = .auto
 
     func run() throws {
-        let context = try ClientContext(manifestPath: manifestPath, hostsPath: hostsPath, key: key, keysDirectory: keysDirectory)
+        let files = try ManifestDiscovery.locateOrExit(manifest: manifestPath, hosts: hostsPath)
+        let context = try ClientContext(manifestPath: files.manifest, hostsPath: files.hosts, key: key, keysDirectory: keysDirectory)
         var hostName: String?
         var agents = names
-        if let first = names.first, context.hosts[first] != nil, !mayBeAgent(first) || context.manifest?[first] == nil {
+        if let first = names.first, context.hosts[first] != nil, !mayBeAgent(first, in: files.manifest) || context.manifest?[first] == nil {
             hostName = first
             agents.removeFirst()
         } else if let first = names.first, context.manifest?[first] == nil {
@@ -96,7 +98,7 @@ struct StatusRequest: Equatable {
 
     /// False when the manifest's text cannot name an agent `name` (no `name:` key in any
     /// spelling outside comments): `status HOST`, the benchmarked form, then never pays for parsing the manifest.
-    private func mayBeAgent(_ name: String) -> Bool {
+    private func mayBeAgent(_ name: String, in manifestPath: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: manifestPath) else { return false }
         let keys = [name + ":", "\"\(name)\"", "'\(name)'"]
         return String(decoding: data, as: UTF8.self).split(separator: "\n").contains { line in

@@ -53,11 +53,34 @@ struct SupervisorCommand: ParsableCommand {
     }
 }
 
-/// Where the manifest and hosts file are.
+/// Where the manifest and hosts file are: named on the command line, named by
+/// $SUPERVISOR_MANIFEST / $SUPERVISOR_HOSTS, or found as `docker compose` finds its file
+/// (`ManifestDiscovery`). `manifest` and `hosts` are the resolved paths.
 struct FileOptions: ParsableArguments {
-    @Option(name: .long, help: "The agents manifest.")
-    var manifest = "agents.yaml"
+    @Option(name: .customLong("manifest"), help: ArgumentHelp(
+        "The agents manifest. Default: $SUPERVISOR_MANIFEST, else agents.yaml in this folder or the nearest parent folder.",
+        valueName: "path"))
+    var manifestOption: String?
 
-    @Option(name: .long, help: "The hosts file (name address control-port per line).")
-    var hosts = "hosts"
+    @Option(name: .customLong("hosts"), help: ArgumentHelp(
+        "The hosts file (name address control-port per line). Default: $SUPERVISOR_HOSTS, else hosts beside the manifest.",
+        valueName: "path"))
+    var hostsOption: String?
+
+    /// The manifest's path: as given, or as found.
+    var manifest: String { located.manifest }
+
+    /// The hosts file's path: as given, or beside the manifest.
+    var hosts: String { located.hosts }
+
+    /// No manifest named or found (and no hosts file named): one message, exit 2.
+    func validate() throws {
+        _ = try ManifestDiscovery.locateOrExit(manifest: manifestOption, hosts: hostsOption)
+    }
+
+    private var located: ManifestDiscovery {
+        let found = try? ManifestDiscovery.locate(manifest: manifestOption, hosts: hostsOption).get()
+        return found ?? ManifestDiscovery(
+            manifest: manifestOption ?? ManifestDiscovery.manifestName, hosts: hostsOption ?? ManifestDiscovery.hostsName)
+    }
 }
