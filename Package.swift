@@ -39,7 +39,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "agent-sim", dependencies: ["SupervisorCore"]),
+        .executableTarget(
+            name: "agent-sim",
+            dependencies: ["SupervisorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Drives the pure model alone with fake events: CPU per start-up and shutdown of N agents.
         .executableTarget(name: "model-bench", dependencies: ["SupervisorModel"]),
         // Helpers more than one test target uses (a tmpfs that really fills up).

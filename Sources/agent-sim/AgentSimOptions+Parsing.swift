@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// A command line agent-sim cannot run with; the message names the flag or variable at fault.
@@ -12,13 +13,41 @@ extension AgentSimOptions {
         case help
     }
 
-    /// Flags that take a value.
-    private static let valueFlags: Set<String> = [
-        "--name", "--port", "--health-port", "--bind",
-        "--ready-after", "--unhealthy-after", "--hang-after", "--crash-after", "--exit-code",
-        "--crash-signal", "--memory", "--grow-memory", "--cpu", "--children", "--print-every",
-        "--line-text", "--spam-lines",
-    ]
+    /// The flags as ArgumentParser reads them (`--flag value`, `--flag=value`; a value may
+    /// start with `-`; a later repetition wins). Only the text: `resolve` reads the values
+    /// and falls back on the legacy environment variables.
+    struct Arguments: ParsableArguments {
+        @Option(parsing: .unconditional) var name: String?
+        @Option(parsing: .unconditional) var port: String?
+        @Option(parsing: .unconditional) var healthPort: String?
+        @Option(parsing: .unconditional) var bind: String?
+        @Option(parsing: .unconditional) var readyAfter: String?
+        @Option(parsing: .unconditional) var unhealthyAfter: String?
+        @Option(parsing: .unconditional) var hangAfter: String?
+        @Option(parsing: .unconditional) var crashAfter: String?
+        @Option(parsing: .unconditional) var exitCode: String?
+        @Option(parsing: .unconditional) var crashSignal: String?
+        @Option(parsing: .unconditional) var memory: String?
+        @Option(parsing: .unconditional) var growMemory: String?
+        @Option(parsing: .unconditional) var cpu: String?
+        @Option(parsing: .unconditional) var children: String?
+        @Option(parsing: .unconditional) var printEvery: String?
+        @Option(parsing: .unconditional) var lineText: String?
+        @Option(parsing: .unconditional) var spamLines: String?
+        @Flag var ignoreSigterm = false
+
+        /// The values given, by flag.
+        var given: [String: String] {
+            let pairs: [(String, String?)] = [
+                ("--name", name), ("--port", port), ("--health-port", healthPort), ("--bind", bind),
+                ("--ready-after", readyAfter), ("--unhealthy-after", unhealthyAfter), ("--hang-after", hangAfter),
+                ("--crash-after", crashAfter), ("--exit-code", exitCode), ("--crash-signal", crashSignal),
+                ("--memory", memory), ("--grow-memory", growMemory), ("--cpu", cpu), ("--children", children),
+                ("--print-every", printEvery), ("--line-text", lineText), ("--spam-lines", spamLines),
+            ]
+            return Dictionary(uniqueKeysWithValues: pairs.compactMap { flag, value in value.map { (flag, $0) } })
+        }
+    }
 
     /// The legacy environment variable standing in for a flag that was not given.
     private static let environmentNames: [String: String] = [
@@ -26,42 +55,18 @@ extension AgentSimOptions {
         "--bind": "BIND_ADDRESS",
     ]
 
-    /// Parses `arguments` (without the program name) over `environment`. Accepts `--flag value`
-    /// and `--flag=value`; a later repetition of a flag wins.
+    /// Parses `arguments` (without the program name) over `environment`.
     static func parse(_ arguments: [String], environment: [String: String]) throws(UsageError) -> Request {
-        var given: [String: String] = [:]
-        var switches: Set<String> = []
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            index += 1
-            if argument == "-h" || argument == "--help" { return .help }
-            guard argument.hasPrefix("--") else {
-                throw UsageError(message: "unexpected argument '\(argument)' (see --help)")
-            }
-            var flag = argument
-            var inlineValue: String?
-            if let equals = argument.firstIndex(of: "=") {
-                flag = String(argument[..<equals])
-                inlineValue = String(argument[argument.index(after: equals)...])
-            }
-            if flag == "--ignore-sigterm" {
-                guard inlineValue == nil else { throw UsageError(message: "\(flag) takes no value") }
-                switches.insert(flag)
-                continue
-            }
-            guard valueFlags.contains(flag) else {
-                throw UsageError(message: "unknown flag '\(flag)' (see --help)")
-            }
-            if let inlineValue {
-                given[flag] = inlineValue
-            } else {
-                guard index < arguments.count else { throw UsageError(message: "\(flag) needs a value") }
-                given[flag] = arguments[index]
-                index += 1
-            }
+        let parsed: Arguments
+        do {
+            parsed = try Arguments.parse(arguments)
+        } catch {
+            if Arguments.exitCode(for: error) == .success { return .help }
+            let message = Arguments.message(for: error)
+            throw UsageError(message: "\(message.hasSuffix(".") ? String(message.dropLast()) : message) (see --help)")
         }
-        return .run(try resolve(given, switches: switches, environment: environment))
+        let switches: Set<String> = parsed.ignoreSigterm ? ["--ignore-sigterm"] : []
+        return .run(try resolve(parsed.given, switches: switches, environment: environment))
     }
 
     private static func resolve(

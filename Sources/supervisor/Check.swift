@@ -23,7 +23,8 @@ extension SupervisorCommand {
                 supervisor is running are not checked (its agents hold them).
 
                 Exit status: 0 when there are no errors (warnings allowed), 1 otherwise (an unreadable \
-                file is an error too); 2 for bad arguments.
+                file is an error too); 2 for bad arguments. --json prints one JSON object instead \
+                (docs/cli.md), with the same exit status.
                 """)
 
         @OptionGroup var files: FileOptions
@@ -34,11 +35,26 @@ extension SupervisorCommand {
         @Flag(help: "Also compile the Python scripts and check that the agents' ports are free.")
         var deep = false
 
+        @Flag(help: "Print one JSON object: the issues (severity, file, line, agent, key, message, code) and counts.")
+        var json = false
+
         func run() throws {
             let configuration = Configuration.load(manifestPath: files.manifest, hostsPath: files.hosts, strict: strict)
             let preflight = Preflight(configuration: configuration)
             let report = deep ? preflight.deep() : preflight.paths(severity: strict ? .error : .warning)
             let issues = configuration.issues + report.issues
+            if json {
+                try printJSON(CheckReport(
+                    manifest: files.manifest, hosts: files.hosts,
+                    agents: configuration.manifest.map { manifest in
+                        Dictionary(uniqueKeysWithValues: manifest.hostNames.map { ($0, manifest.agents(on: $0).count) })
+                    } ?? [:],
+                    errors: issues.errors.count, warnings: issues.warnings.count,
+                    checkedDeeply: deep ? report.checked : nil,
+                    issues: issues.map(IssueReport.init), notes: report.skipped))
+                if !issues.errors.isEmpty { throw CLIExit.failure }
+                return
+            }
             for issue in issues { print(issue) }
             for note in report.skipped { print("\(files.manifest): note: \(note)") }
             let errors = issues.errors.count

@@ -67,15 +67,46 @@ extension SupervisorCommand {
         @Argument(help: "The host (default: every host in the hosts file).")
         var host: String?
 
+        @Flag(help: "Print one JSON array: per host reachable, instance, version, protocol, zmq, latency_ms.")
+        var json = false
+
         @OptionGroup var files: FileOptions
 
         @OptionGroup var keys: KeyOptions
 
         func run() throws {
             let context = try ClientContext(files: files, keys: keys)
+            if json { return try printReports(context) }
             try context.askEach(try context.targets(host), .version, as: VersionReply.self, named: host != nil, reportUnreachable: true) { target, reply in
                 print("\(target.name): supervisor \(reply.version), protocol v\(reply.protocol), libzmq \(reply.zmq)")
             }
+        }
+
+        /// `--json`: a ping for the instance and the round trip, then the version. Exit codes as
+        /// without it: 3 when a named host or every host does not answer.
+        private func printReports(_ context: ClientContext) throws {
+            var reports: [PingReport] = []
+            for target in try context.targets(host) {
+                let client = try context.client(for: target)
+                let started = MonotonicClock.now()
+                switch client.request(.ping, as: PingReply.self, timeout: 5) {
+                case .success(let ping):
+                    let latency = ((MonotonicClock.now() - started) * 1_000_000).rounded() / 1000
+                    var report = PingReport(host: target.name, reachable: true, instance: ping.instance, latencyMs: latency)
+                    if case .success(let version) = client.request(.version, as: VersionReply.self) {
+                        report.version = version.version
+                        report.protocol = version.protocol
+                        report.zmq = version.zmq
+                    }
+                    reports.append(report)
+                case .failure(let error) where error.code == .unreachable && host == nil:
+                    reports.append(PingReport(host: target.name, reachable: false, message: error.message))
+                case .failure(let error):
+                    throw fail(error, host: target)
+                }
+            }
+            try printJSON(reports)
+            if !reports.contains(where: \.reachable) { throw CLIExit.notRunning }
         }
     }
 }

@@ -21,7 +21,9 @@ extension SupervisorCommand {
                 See docs/export.md.
                 Exit status: 0 when the files were written; 1 when they could not be (files that \
                 exist, two agents with one service name, a write error); 2 for errors in the \
-                manifest or hosts, a bad --image or --image with systemd; 4 for a HOST no agent runs on.
+                manifest or hosts, a bad --image or --image with systemd; 4 for a HOST no agent runs on. \
+                --json prints the files written, the format and the warnings as one JSON object on \
+                stdout instead of the lines on stderr (docs/cli.md).
                 """)
 
         @Argument(help: "compose, swarm, kubernetes or systemd.")
@@ -40,6 +42,9 @@ extension SupervisorCommand {
 
         @Flag(help: "Overwrite files that already exist.")
         var force = false
+
+        @Flag(help: "Print the files written, the format and the warnings as one JSON object.")
+        var json = false
 
         @OptionGroup var files: FileOptions
 
@@ -73,6 +78,11 @@ extension SupervisorCommand {
             }
             let folder = output ?? "export/\(format.rawValue)"
             try write(result.files, to: folder)
+            if json {
+                try printJSON(ExportReport(
+                    format: format.rawValue, folder: folder, files: result.files.keys.sorted(), warnings: result.notes))
+                return
+            }
             for note in result.notes { printError("note: \(note)") }
             printError("wrote \(result.files.count) file(s) for \(format.rawValue) to \(folder)")
         }

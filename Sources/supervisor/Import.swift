@@ -22,7 +22,9 @@ extension SupervisorCommand {
                 every agent's SERVICE_REGISTRY_HOST/_PORT point at it, unless --registry supervisor.
 
                 Exit status: 0 when the manifest was written and passes `supervisor check` (warnings \
-                allowed); 1 otherwise; 2 for bad arguments.
+                allowed); 1 otherwise; 2 for bad arguments or an input file that cannot be read. \
+                --json (with -o FILE) prints what was written and the findings as one JSON object on \
+                stdout instead of the lines on stderr (docs/cli.md).
                 """)
 
         @Argument(help: "Legacy startup configuration files, imported in this order.")
@@ -50,8 +52,12 @@ extension SupervisorCommand {
             """)
         var registry: LegacyImportOptions.Registry = .agent
 
+        @Flag(help: "Print what was written and the findings as one JSON object (needs -o FILE).")
+        var json = false
+
         func validate() throws {
             if files.isEmpty { throw ValidationError("give at least one legacy file") }
+            if json && output == "-" { throw ValidationError("--json writes to stdout: give the manifest a file with -o FILE") }
         }
 
         func run() throws {
@@ -62,6 +68,18 @@ extension SupervisorCommand {
             }
             let options = LegacyImportOptions(host: host, passPorts: passPorts, registry: registry)
             let result = LegacyImport.run(try readFiles(), options: options, output: toStdout ? "agents.yaml" : output)
+            let warnings = result.findings.filter { $0.severity == .warning }.count
+            let errors = result.findings.count - warnings
+            if json {
+                if let text = result.text { try write(text, toStdout: false) }
+                try printJSON(ImportReport(
+                    inputs: files, output: result.text == nil ? nil : output,
+                    agents: result.agentCounts.map { ImportReport.HostCount(host: $0.host, agents: $0.count) },
+                    succeeded: result.succeeded, errors: errors, warnings: warnings,
+                    findings: result.findings.map(IssueReport.init)))
+                if !result.succeeded { throw CLIExit.failure }
+                return
+            }
             for finding in result.findings { printError(finding.description) }
             guard let text = result.text else {
                 printError("nothing written: the files above could not be imported")
@@ -70,17 +88,25 @@ extension SupervisorCommand {
             try write(text, toStdout: toStdout)
             let perHost = result.agentCounts.map { "\($0.host): \($0.count)" }.joined(separator: ", ")
             let total = result.agentCounts.reduce(0) { $0 + $1.count }
-            let warnings = result.findings.filter { $0.severity == .warning }.count
-            let errors = result.findings.count - warnings
             printError("imported \(total) agents (\(perHost)) from \(files.count) file(s) to \(toStdout ? "stdout" : output); \(warnings) warning(s), \(errors) error(s)")
             if !result.succeeded { throw CLIExit.failure }
         }
 
+        /// The input files; one that is missing, unreadable or not UTF-8 is a bad file (exit 2).
         private func readFiles() throws -> [LegacyImport.Source] {
             try files.map { file in
-                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-                    printError("\(file): error: cannot read the file")
-                    throw CLIExit.failure
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
+                    printError("\(file): error: no such file")
+                    throw CLIExit.usage
+                }
+                guard !isFolder.boolValue, let data = FileManager.default.contents(atPath: file) else {
+                    printError("\(file): error: cannot read the file\(isFolder.boolValue ? " (it is a folder)" : "")")
+                    throw CLIExit.usage
+                }
+                guard let text = String(data: data, encoding: .utf8) else {
+                    printError("\(file): error: cannot read the file (not UTF-8 text)")
+                    throw CLIExit.usage
                 }
                 return LegacyImport.Source(file: file, text: text)
             }

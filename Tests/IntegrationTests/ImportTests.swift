@@ -177,8 +177,9 @@ struct ImportTests {
     func badInput() throws {
         let folder = try Folder()
         let missing = try folder.run(["import", folder.path("nope.yaml"), "-o", "out.yaml"])
-        #expect(missing.status == 1)
-        #expect(missing.stderr.contains("nope.yaml: error:"))
+        // A file that cannot be read is a bad file (2); one that is not legacy fails the import (1).
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("nope.yaml: error: no such file"))
         try "agents: {}\n".write(toFile: folder.path("other.yaml"), atomically: true, encoding: .utf8)
         let other = try folder.run(["import", "other.yaml", "-o", "out.yaml"])
         #expect(other.status == 1)
