@@ -77,7 +77,7 @@ Host name, address and control port, one host per line; by default the one besid
 .TP
 .I keys/
 The CurveZMQ keys (\fBsupervisor keys init\fR). The client verbs (status, start, stop, ...)
-look for them beside the manifest unless \-\-keys is given; \fBup\fR and \fBkeys init\fR use
+and \fBup\fR look for them beside the manifest unless \-\-keys is given; \fBkeys init\fR uses
 keys/ in the current folder.
 .TP
 .IR logs/ ", " run/

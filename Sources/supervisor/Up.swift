@@ -72,8 +72,11 @@ extension SupervisorCommand {
         @Flag(help: "Use CurveZMQ on a loopback address too (it is used on other addresses unless --insecure-control).")
         var curve = false
 
-        @Option(name: .customLong("keys"), help: "The key directory (CurveZMQ keys from `supervisor keys init`).")
-        var keysDirectory = "keys"
+        @Option(name: .customLong("keys"), help: "The key directory (CurveZMQ keys from `supervisor keys init`). Default: keys beside the manifest.")
+        var keys: String?
+
+        /// `--keys`, else the `keys` folder beside the manifest (as the client verbs look for it).
+        private var keysDirectory: String { keys ?? ManifestDiscovery.keysDirectory(besideManifest: files.manifest) }
 
         @Flag(help: "Start the dependents of agents that failed (or cannot start) anyway, required dependencies too: bring a broken system up as far as it can go. Status shows each such agent as 'started without X (failed; --keep-going)'.")
         var keepGoing = false
