@@ -15,20 +15,54 @@ struct SelectionOptions: ParsableArguments {
 
     @OptionGroup var keys: KeyOptions
 
+    @OptionGroup var waiting: WaitOptions
+
+    @Flag(help: "Print the replies (and with --wait each agent's outcome) as JSON (docs/cli.md).")
+    var json = false
+
     /// Sends the command `make` builds for each host's part of the selection, and prints what
-    /// happened to each agent.
-    func send(_ make: ([String]) -> ControlCommand) throws {
+    /// happened to each agent; with --wait, waits for `goal` and prints where each agent ended.
+    func send(goal: WaitGoal, _ make: ([String]) -> ControlCommand) throws {
         let context = try ClientContext(files: files, keys: keys)
         var exitCode: ExitCode?
+        var outcomes: [AgentWaiter.Outcome] = []
         for (host, items) in try context.selectionByHost(selection, host: host) {
             switch try context.client(for: host).request(make(items), as: CommandResults.self) {
             case .success(let results):
-                for outcome in results.agents { print("\(host.name)/\(outcome.agent): \(outcome.result)") }
+                for outcome in results.agents {
+                    outcomes.append(AgentWaiter.Outcome(host: host.name, agent: outcome.agent, result: outcome.result))
+                    if !waiting.enabled && !json { print("\(host.name)/\(outcome.agent): \(outcome.result)") }
+                }
             case .failure(let error):
                 exitCode = fail(error, host: host)
             }
         }
+        if waiting.enabled && exitCode == nil {
+            let waiter = AgentWaiter(context: context, goal: goal, timeout: waiting.seconds)
+            let hosts = Dictionary(context.hosts.hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            try waiter.report(try waiter.wait(for: outcomes, hosts: hosts), json: json)
+        } else if json {
+            try printJSON(outcomes)
+        }
         if let exitCode { throw exitCode }
+    }
+}
+
+/// `--wait` and `--timeout` of start, stop, restart and reload.
+struct WaitOptions: ParsableArguments {
+    @Flag(help: "Return once every agent named is ready (stop: stopped); exit 1 naming those that are not, with their cause.")
+    var wait = false
+
+    @Option(help: ArgumentHelp("Seconds --wait waits at most (implies --wait; default 60).", valueName: "seconds"))
+    var timeout: Double?
+
+    var enabled: Bool { wait || timeout != nil }
+    var seconds: Double { timeout ?? 60 }
+
+    func validate() throws {
+        if let timeout, !(timeout > 0 && timeout <= 86_400) {
+            throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400")
+        }
     }
 }
 
@@ -44,7 +78,7 @@ extension SupervisorCommand {
         @Flag(name: .customLong("with-deps"), help: "Also start the dependencies that are not running.")
         var withDeps = false
 
-        func run() throws { try options.send { .start(selection: $0, withDependencies: withDeps) } }
+        func run() throws { try options.send(goal: .ready) { .start(selection: $0, withDependencies: withDeps) } }
     }
 
     struct Stop: ParsableCommand {
@@ -54,7 +88,7 @@ extension SupervisorCommand {
 
         @OptionGroup var options: SelectionOptions
 
-        func run() throws { try options.send { .stop(selection: $0) } }
+        func run() throws { try options.send(goal: .stopped) { .stop(selection: $0) } }
     }
 
     struct Restart: ParsableCommand {
@@ -64,6 +98,6 @@ extension SupervisorCommand {
 
         @OptionGroup var options: SelectionOptions
 
-        func run() throws { try options.send { .restart(selection: $0) } }
+        func run() throws { try options.send(goal: .ready) { .restart(selection: $0) } }
     }
 }
