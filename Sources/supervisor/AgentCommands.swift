@@ -39,8 +39,7 @@ struct SelectionOptions: ParsableArguments {
         }
         if waiting.enabled && exitCode == nil {
             let waiter = AgentWaiter(context: context, goal: goal, timeout: waiting.seconds)
-            let hosts = Dictionary(context.hosts.hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-            try waiter.report(try waiter.wait(for: outcomes, hosts: hosts), json: json)
+            try waiter.report(try waiter.wait(for: outcomes), json: json)
         } else if json {
             try printJSON(outcomes)
         }

@@ -25,13 +25,13 @@ struct AgentWaiter {
     /// Waits for `outcomes` (each agent as the command's reply named it) and returns them with
     /// state and verdict filled in. `gone` names agents a reload removed: reached once the host
     /// no longer reports them.
-    func wait(for outcomes: [Outcome], hosts: [String: HostTable.Host], gone: Set<String> = []) throws -> [Outcome] {
+    func wait(for outcomes: [Outcome], gone: Set<String> = []) throws -> [Outcome] {
         var results = outcomes
         let deadline = MonotonicClock.now() + timeout
         var pending = Set(results.indices)
         while !pending.isEmpty {
             for (hostName, indices) in Dictionary(grouping: pending, by: { results[$0].host }) {
-                guard let host = hosts[hostName] else { continue }
+                guard let host = context.hosts[hostName] else { continue }
                 // Asking for an agent the host no longer has is an error: with removed agents
                 // about, ask for all and look for them.
                 let names = indices.contains { gone.contains(results[$0].agent) } ? [] : indices.map { results[$0].agent }

@@ -96,8 +96,7 @@ extension SupervisorCommand {
                 return
             }
             let waiter = AgentWaiter(context: context, goal: .reloaded, timeout: waiting.seconds)
-            let hosts = Dictionary(context.hosts.hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-            try waiter.report(try waiter.wait(for: outcomes, hosts: hosts, gone: removed), json: json)
+            try waiter.report(try waiter.wait(for: outcomes, gone: removed), json: json)
         }
     }
 }
