@@ -35,6 +35,9 @@ extension SupervisorCommand {
         @Option(name: .customLong("color"), help: ArgumentHelp("Colour the agent names: auto (a terminal, unless NO_COLOR or TERM=dumb), always, never.", valueName: "when"))
         var color: ColorChoice = .auto
 
+        @Flag(help: "One JSON object per line: host, agent, time, stream, line (docs/cli.md).")
+        var json = false
+
         @OptionGroup var files: FileOptions
 
         @OptionGroup var keys: KeyOptions
@@ -68,20 +71,22 @@ extension SupervisorCommand {
                 }
             }
             let several = tails.count > 1 || selection.contains { $0 == "all" || $0.hasPrefix("group:") }
-            let prefixes = LogPrefixes(agents: tails.map(\.reply.agent), style: several ? TerminalStyle.forStandardOutput(color) : nil)
+            let style = several && !json ? TerminalStyle.forStandardOutput(color) : nil
+            let output = LogOutput(prefixes: LogPrefixes(agents: tails.map(\.reply.agent), style: style), json: json,
+                                   hosts: Dictionary(tails.map { ($0.reply.agent, $0.host.name) }, uniquingKeysWith: { first, _ in first }))
             for line in LogMerge.merge(tails.map { ($0.reply.agent, $0.reply.lines) }, since: sinceStamp) {
-                print(prefixes.prefix(line.agent) + line.text)
+                output.write(agent: line.agent, text: line.text)
             }
             guard follow else { return }
             flushStandardOutput()
-            if tails.count == 1 && !several {
+            if tails.count == 1 && !several && !json {
                 LogFollower(path: tails[0].reply.path, offset: tails[0].reply.offset).follow()
             }
             for tail in tails where !FileManager.default.fileExists(atPath: tail.reply.path) {
                 printError("\(tail.host.name)/\(tail.reply.agent): -f reads \(tail.reply.path), which is not on this machine")
                 throw CLIExit.failure
             }
-            ManyLogFollower(files: tails.map { ($0.reply.agent, $0.reply.path, $0.reply.offset) }, prefixes: prefixes).follow()
+            ManyLogFollower(files: tails.map { ($0.reply.agent, $0.reply.path, $0.reply.offset) }, output: output).follow()
         }
 
         /// The agents `items` name on `host`: names as they are; `group:<g>` and `all` from the
@@ -111,120 +116,6 @@ extension SupervisorCommand {
                 for name in members where !chosen.contains(name) { chosen.append(name) }
             }
             return chosen
-        }
-    }
-}
-
-/// The `name | ` before each line when several agents are shown, padded to one width and in
-/// one colour per agent on a terminal; nothing for one agent.
-struct LogPrefixes {
-    private var text: [String: String] = [:]
-
-    init(agents: [String], style: TerminalStyle?) {
-        guard let style else { return }
-        let width = agents.map(\.count).max() ?? 0
-        let colours = ["36", "33", "32", "35", "34", "31", "96", "93", "92", "95", "94", "91"]
-        for (index, agent) in agents.enumerated() {
-            let padded = agent.padding(toLength: width, withPad: " ", startingAt: 0)
-            text[agent] = style.paint(padded + " |", sgr: colours[index % colours.count]) + " "
-        }
-    }
-
-    func prefix(_ agent: String) -> String { text[agent] ?? "" }
-}
-
-/// `--since`: a duration back from now or a UTC time, as the 24-character timestamp that agent
-/// log lines start with.
-enum LogSince {
-    static func timestamp(_ text: String, now: Date = Date()) -> String? {
-        let date: Date
-        if let seconds = Quantity.seconds(text), seconds <= Quantity.maximumSeconds {
-            date = now.addingTimeInterval(-seconds)
-        } else if let parsed = parse(text) {
-            date = parsed
-        } else {
-            return nil
-        }
-        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        guard milliseconds >= 0, milliseconds < 253_402_300_800_000 else { return nil }
-        let whole = Int(milliseconds)
-        return Timestamp.format(seconds: whole / 1000, milliseconds: whole % 1000)
-    }
-
-    private static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
-}
-
-/// `tail -F` for one log file: prints what is appended, and starts over when it is rotated.
-struct LogFollower {
-    let path: String
-    /// Where the printed tail ended; nil: the end of the file now.
-    var offset: UInt64?
-
-    func follow() -> Never {
-        var handle = FileHandle(forReadingAtPath: path)
-        if let offset { try? handle?.seek(toOffset: offset) } else { _ = try? handle?.seekToEnd() }
-        var inode = Self.inode(path)
-        while true {
-            if let data = try? handle?.readToEnd(), !data.isEmpty {
-                FileHandle.standardOutput.write(data)
-            } else if Self.inode(path) != inode {
-                // Rotated: the old file moved to .1; read the new one from its start.
-                try? handle?.close()
-                handle = FileHandle(forReadingAtPath: path)
-                inode = Self.inode(path)
-            } else {
-                usleep(200_000)
-            }
-        }
-    }
-
-    static func inode(_ path: String) -> UInt64? {
-        var info = stat()
-        return stat(path, &info) == 0 ? UInt64(info.st_ino) : nil
-    }
-}
-
-/// `-f` for several agents: polls each file, prints its new whole lines after the agent's
-/// prefix, and starts a file over when it has been rotated.
-struct ManyLogFollower {
-    let files: [(agent: String, path: String, offset: UInt64)]
-    let prefixes: LogPrefixes
-
-    func follow() -> Never {
-        var handles = files.map { file -> (handle: FileHandle?, inode: UInt64?, partial: [UInt8]) in
-            let handle = FileHandle(forReadingAtPath: file.path)
-            try? handle?.seek(toOffset: file.offset)
-            return (handle, LogFollower.inode(file.path), [])
-        }
-        while true {
-            var wrote = false
-            for index in files.indices {
-                if let data = try? handles[index].handle?.readToEnd(), !data.isEmpty {
-                    var bytes = handles[index].partial + Array(data)
-                    if let lastNewline = bytes.lastIndex(of: UInt8(ascii: "\n")) {
-                        let whole = bytes[...lastNewline]
-                        handles[index].partial = Array(bytes[(lastNewline + 1)...])
-                        bytes = Array(whole)
-                        let prefix = prefixes.prefix(files[index].agent)
-                        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast() {
-                            print(prefix + String(decoding: line, as: UTF8.self))
-                        }
-                        wrote = true
-                    } else {
-                        handles[index].partial = bytes
-                    }
-                } else if LogFollower.inode(files[index].path) != handles[index].inode {
-                    try? handles[index].handle?.close()
-                    handles[index] = (FileHandle(forReadingAtPath: files[index].path), LogFollower.inode(files[index].path), [])
-                }
-            }
-            if wrote { flushStandardOutput() } else { usleep(200_000) }
         }
     }
 }

@@ -65,6 +65,16 @@ extension ControlCommandLineTests {
         #expect(future.status == 0 && future.stdout.isEmpty, "\(future)")
         #expect(try session.cli(["logs", "alpha", "--since", "yesterday"]).status == 2)
 
+        // --json: one object per line, the timestamp and stream taken apart, no prefix.
+        let json = try session.cli(["logs", "alpha", "beta", "-n", "2", "--json"])
+        #expect(json.status == 0 && json.lines.count == 4, "\(json)")
+        for line in json.lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            #expect(object["host"] as? String == "mainpc" && ["alpha", "beta"].contains(object["agent"] as? String ?? ""), "\(line)")
+            #expect((object["time"] as? String)?.count == 24 && object["stream"] as? String == "out", "\(line)")
+            #expect((object["line"] as? String)?.contains("says") == true, "\(line)")
+        }
+
         // -f of two agents prints new lines of both.
         let follow = try session.background(["logs", "alpha", "beta", "-n", "0", "-f"])
         #expect(eventually(timeout: 60) {
