@@ -25,6 +25,12 @@ struct LogOutput {
     let json: Bool
     /// Each agent's host, for `--json`.
     let hosts: [String: String]
+    /// One encoder for every line (`-f` writes many).
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 
     /// `logs --json`: one line of an agent's log; `time` and `stream` are left out for a line
     /// that does not start with them (a traceback's continuation written by the agent itself
@@ -53,8 +59,6 @@ struct LogOutput {
                 entry.line = String(rest)
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         print((try? encoder.encode(entry)).map { String(decoding: $0, as: UTF8.self) } ?? "")
     }
 }
